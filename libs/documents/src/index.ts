@@ -1,1 +1,10 @@
 export * from './job-document';
+export * from './document.error';
+export * from './document-type.sniff';
+export * from './document.inspect';
+export * from './page.rasterize';
+export * from './page.resolution';
+export type { PdfPageAnalysis, PlacedImage } from './pdf-page.analyze';
+export * from './text-layer.extract';
+export * from './text-layer.convert';
+export * from './text-layer.rule';
