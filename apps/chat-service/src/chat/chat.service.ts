@@ -1,0 +1,94 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { chatV1 } from '@ocr/proto';
+import { ChatError } from '../errors/chat.error';
+import { mapConversation, mapMessage, parseAskRequest, parseHistoryRequest, parseIndexRequest } from './chat.dto';
+import { ChatRepository } from './chat.repository';
+import { Answer, Chunk, declined, extractiveAnswer } from './extractive.answerer';
+import { analyzeQuestion, Intent, Question } from './question';
+
+export const CHAT_OPTIONS = Symbol('CHAT_OPTIONS');
+export interface ChatOptions {
+  maxMessageChars: number;
+}
+
+/** POSIX patterns (for Postgres `~*`) that find candidate lines for what a question asks for. */
+const SQL_PATTERNS: Partial<Record<Intent, string>> = {
+  amount: '[0-9][.,][0-9]{2}([^0-9]|$)',
+  date: '[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2,4}|[0-9]{4}[/.-][0-9]{1,2}[/.-][0-9]{1,2}|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.? ',
+  address: '(jalan|jln|road|street|avenue|lorong|taman)|[0-9]{5}',
+};
+
+@Injectable()
+export class ChatService {
+  constructor(
+    private readonly repo: ChatRepository,
+    @Inject(CHAT_OPTIONS) private readonly options: ChatOptions,
+  ) {}
+
+  async indexJob(request: chatV1.IndexJobRequest): Promise<chatV1.IndexJobResponse> {
+    const job = parseIndexRequest(request);
+    // Anonymous jobs cannot be chatted with, so nothing of theirs is kept.
+    if (job.accountId === '') return { chunks: 0 };
+    await this.repo.replaceJob(job);
+    return { chunks: job.chunks.length };
+  }
+
+  async ask(request: chatV1.AskRequest): Promise<chatV1.AskResponse> {
+    const input = parseAskRequest(request, this.options.maxMessageChars);
+    const owner = await this.repo.jobOwner(input.jobId);
+    if (owner === null || owner !== input.accountId) {
+      throw new ChatError('JOB_NOT_FOUND', `job ${input.jobId} is not indexed for chat (unknown, unfinished, or not yours)`);
+    }
+    let conversation = input.conversation;
+    if (conversation !== null) {
+      const found = await this.repo.conversation(conversation);
+      if (!found || found.jobId !== input.jobId || found.accountId !== input.accountId) {
+        throw new ChatError('CONVERSATION_NOT_FOUND', `conversation ${conversation} does not exist for this job`);
+      }
+    }
+    let answer = await this.answer(input.jobId, input.message, analyzeQuestion(input.message));
+    // A follow-up ("and its date?") may lean on the question before it.
+    if (answer.citations.length === 0 && conversation !== null) {
+      const [previous] = await this.repo.recentUserMessages(conversation, 1);
+      if (previous) {
+        const now = analyzeQuestion(input.message);
+        const before = analyzeQuestion(previous);
+        const merged: Question = {
+          terms: [...new Set([...now.terms, ...before.terms])],
+          intents: now.intents.size > 0 ? now.intents : before.intents,
+        };
+        const retry = await this.answer(input.jobId, input.message, merged);
+        if (retry.citations.length > 0) answer = retry;
+      }
+    }
+    conversation ??= await this.repo.createConversation(input.jobId, input.accountId);
+    const createdAt = await this.repo.addExchange(conversation, input.message, answer);
+    return { conversation, message: mapMessage({ role: 'assistant', content: answer.content, citations: answer.citations, createdAt }) };
+  }
+
+  async getHistory(request: chatV1.GetHistoryRequest): Promise<chatV1.GetHistoryResponse> {
+    const { jobId, accountId } = parseHistoryRequest(request);
+    const owner = await this.repo.jobOwner(jobId);
+    if (owner === null || owner !== accountId) {
+      throw new ChatError('JOB_NOT_FOUND', `job ${jobId} is not indexed for chat (unknown, unfinished, or not yours)`);
+    }
+    const conversations = await this.repo.history(jobId, accountId);
+    return { conversations: conversations.map(mapConversation) };
+  }
+
+  /** Retrieves candidate lines, answers from them, and keeps only citations that stand verbatim on their page. */
+  private async answer(jobId: string, text: string, question: Question): Promise<Answer> {
+    const retrieved: Chunk[] = await this.repo.search(jobId, question.terms, 30);
+    for (const intent of question.intents) {
+      const pattern = SQL_PATTERNS[intent];
+      if (pattern) retrieved.push(...(await this.repo.matching(jobId, pattern, 50)));
+    }
+    const leading = question.intents.has('company') ? await this.repo.leadingLines(jobId, 4) : [];
+    const answer = extractiveAnswer(text, question, retrieved, leading);
+    if (answer.citations.length === 0) return answer;
+    const pages = await this.repo.pageTexts(jobId, [...new Set(answer.citations.map((c) => c.page))]);
+    const verified = answer.citations.filter((c) => pages.get(c.page)?.includes(c.snippet));
+    if (verified.length === 0) return declined(text);
+    return { content: answer.content, citations: verified };
+  }
+}

@@ -1,0 +1,37 @@
+/** What a question asks for, beyond its words. */
+export type Intent = 'amount' | 'date' | 'company' | 'address';
+
+export interface Question {
+  /** Content words and numbers, lowercased, stop words dropped, in order, without repeats. */
+  terms: string[];
+  intents: Set<Intent>;
+}
+
+const STOP_WORDS = new Set(
+  `a an and are as at be by can could did do does for from has have how i in is it its of on or please show
+  tell that the their them there these this those to was what when where which who whom whose why will with
+  would you your me my we our about any find give list get says say document page receipt invoice`.split(/\s+/),
+);
+
+const INTENT_WORDS: Record<Intent, RegExp> = {
+  amount: /\b(total|amount|sum|price|cost|paid|pay|due|balance|how much|charge[sd]?)\b/i,
+  date: /\b(date|dated|when|day|issued on)\b/i,
+  company: /\b(company|issued|issuer|vendor|merchant|store|shop|seller|business)\b/i,
+  address: /\b(address|located|location|where)\b/i,
+};
+
+/** Words, numbers and amounts of a text as full-text terms (letters and digits only, so safe in a tsquery). */
+export function termsOf(text: string): string[] {
+  const words = text.toLowerCase().match(/[\p{L}\p{N}]+(?:[.,][\p{N}]+)*/gu) ?? [];
+  return [...new Set(words.filter((w) => !STOP_WORDS.has(w) && (w.length > 1 || /\p{N}/u.test(w))))];
+}
+
+export function analyzeQuestion(text: string): Question {
+  const intents = new Set<Intent>();
+  for (const [intent, pattern] of Object.entries(INTENT_WORDS) as [Intent, RegExp][]) {
+    if (pattern.test(text)) intents.add(intent);
+  }
+  // "Who issued it?" asks for the company, not a date; "when" alone asks for a date.
+  if (intents.has('company') && intents.has('date') && !/\b(date|when)\b/i.test(text)) intents.delete('date');
+  return { terms: termsOf(text), intents };
+}

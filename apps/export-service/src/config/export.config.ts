@@ -1,0 +1,23 @@
+import { env, FrozenConfig, loadConfig, EnvSource } from '@ocr/config';
+import { z } from 'zod';
+
+/** `host:port` (IPv4, a name, or `[IPv6]`), as gRPC servers bind. */
+const grpcAddress = () =>
+  env
+    .string()
+    .refine((v) => /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/.test(v) && Number(v.split(':').pop()) <= 65535, {
+      message: 'expected host:port, e.g. 0.0.0.0:50052',
+    });
+
+/** Every environment variable the export service reads, with its default. */
+export const exportConfigSchema = z.object({
+  EXPORT_GRPC_URL: grpcAddress().default('0.0.0.0:50052'),
+  LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const).default('info'),
+});
+
+export type ExportConfig = FrozenConfig<z.output<typeof exportConfigSchema>>;
+
+/** Validates the environment once; throws a ConfigError naming every bad variable. */
+export function loadExportConfig(source: EnvSource = process.env): ExportConfig {
+  return loadConfig(exportConfigSchema, source);
+}
