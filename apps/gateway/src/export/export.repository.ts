@@ -1,0 +1,102 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import type { ClientGrpc } from '@nestjs/microservices';
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import type { JobDocument } from '@ocr/documents';
+import { exportV1 } from '@ocr/proto';
+import { Observable } from 'rxjs';
+import { DomainError } from '../common/domain-error';
+
+export const EXPORT_CLIENT = Symbol('EXPORT_CLIENT');
+
+export const EXPORT_FORMATS = {
+  txt: exportV1.ExportFormat.EXPORT_FORMAT_TXT,
+  md: exportV1.ExportFormat.EXPORT_FORMAT_MD,
+  docx: exportV1.ExportFormat.EXPORT_FORMAT_DOCX,
+  pdf: exportV1.ExportFormat.EXPORT_FORMAT_PDF,
+  csv: exportV1.ExportFormat.EXPORT_FORMAT_CSV,
+  json: exportV1.ExportFormat.EXPORT_FORMAT_JSON,
+  hocr: exportV1.ExportFormat.EXPORT_FORMAT_HOCR,
+  alto: exportV1.ExportFormat.EXPORT_FORMAT_ALTO,
+} as const;
+export type ExportFormatName = keyof typeof EXPORT_FORMATS;
+
+export interface RenderedFile {
+  contentType: string;
+  fileName: string;
+  /** The file's bytes as they stream from the export service. */
+  chunks: AsyncIterable<Buffer>;
+}
+
+/** Renders a job through the export service over gRPC, streaming the file back. */
+@Injectable()
+export class ExportRepository implements OnModuleInit {
+  private service!: exportV1.ExportServiceClient;
+
+  constructor(@Inject(EXPORT_CLIENT) private readonly client: ClientGrpc) {}
+
+  onModuleInit(): void {
+    this.service = this.client.getService<exportV1.ExportServiceClient>(exportV1.EXPORT_SERVICE_NAME);
+  }
+
+  /** Resolves once the header arrived (so errors become proper HTTP statuses before any byte is sent). */
+  async render(job: JobDocument, format: ExportFormatName): Promise<RenderedFile> {
+    const stream = this.service.renderDocument({ job_json: JSON.stringify(job), format: EXPORT_FORMATS[format], page_images_prefix: '' });
+    const iterator = toAsyncIterator(stream);
+    const first = await iterator.next().catch((e) => Promise.reject(mapError(e)));
+    const header = first.done ? undefined : first.value.header;
+    if (!header) throw new Error('the export service sent no header');
+    return {
+      contentType: header.content_type,
+      fileName: header.file_name,
+      chunks: (async function* () {
+        for (;;) {
+          const next = await iterator.next();
+          if (next.done) return;
+          if (next.value.chunk) yield Buffer.from(next.value.chunk);
+        }
+      })(),
+    };
+  }
+}
+
+function mapError(e: unknown): unknown {
+  const code = (e as { code?: number }).code;
+  const details = (e as { details?: string }).details ?? 'export failed';
+  if (code === GrpcStatus.UNIMPLEMENTED) return new DomainError('not_implemented', details);
+  if (code === GrpcStatus.FAILED_PRECONDITION) return new DomainError('not_ready', details);
+  if (code === GrpcStatus.INVALID_ARGUMENT) return new DomainError('bad_parameter', details);
+  if (code === GrpcStatus.UNAVAILABLE) return new DomainError('unavailable', 'The export service is not reachable; try again shortly.');
+  return e;
+}
+
+/** An rxjs stream as a pull-based async iterator, buffering what arrives before it is asked for. */
+function toAsyncIterator<T>(obs: Observable<T>): AsyncIterator<T> {
+  const queue: T[] = [];
+  let done = false;
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  obs.subscribe({
+    next: (v) => {
+      queue.push(v);
+      wake?.();
+    },
+    error: (e) => {
+      failure = e;
+      done = true;
+      wake?.();
+    },
+    complete: () => {
+      done = true;
+      wake?.();
+    },
+  });
+  return {
+    async next(): Promise<IteratorResult<T>> {
+      while (queue.length === 0 && !done) await new Promise<void>((r) => (wake = r));
+      wake = undefined;
+      if (queue.length > 0) return { value: queue.shift()!, done: false };
+      if (failure) throw failure;
+      return { value: undefined, done: true };
+    },
+  };
+}

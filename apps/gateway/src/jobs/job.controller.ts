@@ -1,0 +1,34 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Req, UploadedFile, UseGuards, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import type { JobDocument } from '@ocr/documents';
+import type { Request } from 'express';
+import { AuthGuard } from '../auth/auth.guard';
+import { CurrentCaller } from '../auth/caller.decorator';
+import type { Caller } from '../billing/billing.repository';
+import { JobIdPipe } from '../common/job-id.pipe';
+import { SubmitJobDto } from './job.dto';
+import { JobService, UploadedFile as Upload } from './job.service';
+import { abortSignalOf } from '../common/abort-signal';
+
+@Controller('api/v1/ocr')
+@UseGuards(AuthGuard)
+export class JobController {
+  constructor(private readonly service: JobService) {}
+
+  @Post()
+  @HttpCode(200)
+  @UseInterceptors(FileInterceptor('file'))
+  submit(
+    @UploadedFile() file: Upload | undefined,
+    @Body() dto: SubmitJobDto,
+    @CurrentCaller() caller: Caller,
+    @Req() req: Request,
+  ): Promise<JobDocument> {
+    return this.service.submit(file, dto, caller, abortSignalOf(req));
+  }
+
+  @Get(':uuid')
+  get(@Param('uuid', JobIdPipe) uuid: string, @CurrentCaller() caller: Caller): Promise<JobDocument> {
+    return this.service.get(uuid, caller);
+  }
+}

@@ -1,0 +1,46 @@
+import type { JobStatus, Tier } from '@ocr/documents';
+
+/** Injection tokens for the adapters the job service uses (real ones in JobsModule, fakes in unit specs). */
+export const TASK_QUEUE = Symbol('TASK_QUEUE');
+export const DOCUMENT_INSPECTOR = Symbol('DOCUMENT_INSPECTOR');
+export const UPLOAD_STORE = Symbol('UPLOAD_STORE');
+export const LANGUAGE_CATALOG = Symbol('LANGUAGE_CATALOG');
+
+export interface PageTask {
+  job_id: string;
+  page_index: number;
+  page_count: number;
+  upload_key: string;
+  mime: string;
+  tier: Tier;
+  language: string;
+  tool: string | null;
+  priority: number;
+}
+
+export interface TaskQueue {
+  /** Publishes one task per page; de-duplicated by `<job>:<page>`. */
+  publishTasks(tasks: PageTask[]): Promise<void>;
+  /** Announces a finished job (`ocr.jobs.finished`). */
+  publishJobFinished(event: { job_id: string; account_id: string | null; status: JobStatus; page_count: number }): Promise<void>;
+}
+
+export interface InspectedDocument {
+  mime: string;
+  page_count: number;
+}
+
+export interface DocumentInspector {
+  /** Type from the bytes, page count; throws DomainError (400) for unsupported, corrupt, encrypted, too big. */
+  inspect(bytes: Buffer, limits: { maxPages: number }): Promise<InspectedDocument>;
+}
+
+export interface UploadStore {
+  put(key: string, bytes: Buffer, contentType: string): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+export interface LanguageCatalog {
+  /** Throws DomainError unknown_language for a code it does not know. `auto` is always known. */
+  assertKnown(code: string): void;
+}

@@ -1,0 +1,17 @@
+import type { ObjectStore } from '@ocr/storage';
+import type { UploadStore } from '../jobs/job.ports';
+
+export const OBJECT_STORE = Symbol('OBJECT_STORE');
+
+/** Uploads live in object storage only while their job runs. */
+export class ObjectUploadStore implements UploadStore {
+  constructor(private readonly store: ObjectStore) {}
+
+  put(key: string, bytes: Buffer, contentType: string): Promise<void> {
+    return this.store.put(key, bytes, { contentType, size: bytes.length });
+  }
+
+  delete(key: string): Promise<void> {
+    return this.store.delete(key);
+  }
+}

@@ -1,0 +1,51 @@
+import { DocumentError, rasterizePage, textLayerToPage } from '@ocr/documents';
+import { JetStreamBus } from '@ocr/messaging';
+import type { OcrEngine } from '@ocr/ocr-engine';
+import { ObjectNotFoundError, ObjectStore } from '@ocr/storage';
+import type { Engine, RasterImage, RasterizedPage, Rasterizer, ResultPublisher, Uploads } from './page.ports';
+import type { PageOcr } from '@ocr/documents';
+
+/** The upload from object storage; null when it was deleted (its job ended). */
+export class ObjectStoreUploads implements Uploads {
+  constructor(private readonly store: ObjectStore) {}
+
+  async get(key: string): Promise<Buffer | null> {
+    try {
+      return await this.store.get(key);
+    } catch (e) {
+      if (e instanceof ObjectNotFoundError) return null;
+      throw e;
+    }
+  }
+}
+
+/** Rasterizes one page with @ocr/documents; a page with a real text layer keeps its own text. */
+export class DocumentRasterizer implements Rasterizer {
+  constructor(private readonly options: { maxInputPixels: number; timeoutMs: number }) {}
+
+  async rasterize(bytes: Buffer, pageIndex: number): Promise<RasterizedPage> {
+    const page = await rasterizePage(bytes, pageIndex, { maxInputPixels: this.options.maxInputPixels, timeoutMs: this.options.timeoutMs });
+    const textLayer = page.source === 'text-layer' && page.textLayer ? textLayerToPage(page.textLayer) : null;
+    return { image: page.image, textLayer };
+  }
+}
+
+/** The OCR engine router (PP-OCRv4 and Tesseract), behind the worker's narrow port. */
+export class RoutedEngine implements Engine {
+  constructor(private readonly engine: OcrEngine) {}
+
+  recognize(image: RasterImage, options: { language: string; timeoutMs: number }): Promise<PageOcr> {
+    return this.engine.recognize(image, options);
+  }
+}
+
+/** Page results go to `ocr.results`, de-duplicated by `<job>:<page>`. */
+export class BusResultPublisher implements ResultPublisher {
+  constructor(private readonly bus: JetStreamBus) {}
+
+  async publish(result: Parameters<ResultPublisher['publish']>[0]): Promise<void> {
+    await this.bus.publishPageResult(result);
+  }
+}
+
+export { DocumentError };

@@ -1,0 +1,43 @@
+import type { JobPage, PageOcr } from '@ocr/documents';
+
+/** Adapter tokens of the page processor (real ones in WorkerModule, fakes in unit specs). */
+export const UPLOADS = Symbol('UPLOADS');
+export const RASTERIZER = Symbol('RASTERIZER');
+export const ENGINE = Symbol('ENGINE');
+export const RESULTS = Symbol('RESULTS');
+
+export interface Uploads {
+  /** The upload's bytes, or null when it is gone (its job already ended). */
+  get(key: string): Promise<Buffer | null>;
+}
+
+export interface RasterImage {
+  data: Buffer;
+  width: number;
+  height: number;
+  channels: 1 | 3 | 4;
+}
+
+export interface RasterizedPage {
+  image: RasterImage;
+  /** A born-digital page's own text, already in page pixels; null when the page must be OCR'd. */
+  textLayer: PageOcr | null;
+}
+
+export interface Rasterizer {
+  rasterize(bytes: Buffer, pageIndex: number): Promise<RasterizedPage>;
+}
+
+export interface Engine {
+  recognize(image: RasterImage, options: { language: string; timeoutMs: number }): Promise<PageOcr>;
+}
+
+export interface ResultPublisher {
+  publish(result: { job_id: string; page_index: number; worker_id: string; page: JobPage; attempt: number }): Promise<void>;
+}
+
+/** An error that retrying cannot fix (a corrupt page, an image too large): the page fails for good. */
+export function isPermanent(e: unknown): boolean {
+  const name = (e as Error)?.name;
+  return name === 'DocumentError' || name === 'OcrEngineError' || name === 'UnknownLanguageError';
+}

@@ -1,0 +1,90 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { JobPage } from '@ocr/documents';
+import { WORKER_CONFIG, WorkerConfig } from '../config/worker.config';
+import { ENGINE, Engine, isPermanent, RASTERIZER, Rasterizer, RESULTS, ResultPublisher, UPLOADS, Uploads } from './page.ports';
+
+export interface PageTask {
+  job_id: string;
+  page_index: number;
+  upload_key: string;
+  language: string;
+}
+
+export type PageOutcome = 'done' | 'failed' | 'skipped';
+
+/**
+ * Reads one page of one upload: fetch the upload, rasterize only that page, take its text layer
+ * or run the engine, publish the page result. A page that cannot be read (corrupt, too large,
+ * timed out) is published as a failed page, so the job still completes; a transient failure
+ * (storage or NATS away) throws, and the task is redelivered.
+ */
+@Injectable()
+export class PageProcessor {
+  private readonly logger = new Logger(PageProcessor.name);
+
+  constructor(
+    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+    @Inject(UPLOADS) private readonly uploads: Uploads,
+    @Inject(RASTERIZER) private readonly rasterizer: Rasterizer,
+    @Inject(ENGINE) private readonly engine: Engine,
+    @Inject(RESULTS) private readonly results: ResultPublisher,
+  ) {}
+
+  async process(task: PageTask, attempt: number): Promise<PageOutcome> {
+    const started = Date.now();
+    const bytes = await this.uploads.get(task.upload_key);
+    if (!bytes) {
+      this.logger.warn({ msg: 'upload gone; the job has ended', job_id: task.job_id, page: task.page_index });
+      return 'skipped';
+    }
+    let page: JobPage;
+    try {
+      page = await this.read(bytes, task);
+    } catch (e) {
+      if (!isPermanent(e) && attempt < this.config.maxDeliver) throw e;
+      page = failedPage(task.page_index, e);
+    }
+    page.timings_ms = { ...page.timings_ms, total: Date.now() - started };
+    await this.results.publish({ job_id: task.job_id, page_index: task.page_index, worker_id: this.config.workerId, page, attempt });
+    this.logger.log({
+      msg: page.error ? 'page failed' : 'page read',
+      job_id: task.job_id,
+      page: task.page_index,
+      ms: page.timings_ms.total,
+      chars: page.text.length,
+      error: page.error,
+      attempt,
+    });
+    return page.error ? 'failed' : 'done';
+  }
+
+  private async read(bytes: Buffer, task: PageTask): Promise<JobPage> {
+    const t0 = Date.now();
+    const raster = await this.rasterizer.rasterize(bytes, task.page_index);
+    const rasterMs = Date.now() - t0;
+    if (raster.textLayer) {
+      return { ...raster.textLayer, index: task.page_index, source: 'text-layer', timings_ms: { ...raster.textLayer.timings_ms, rasterize: rasterMs } };
+    }
+    const ocr = await this.engine.recognize(raster.image, { language: task.language, timeoutMs: this.config.pageTimeoutMs });
+    return { ...ocr, index: task.page_index, source: 'ocr', timings_ms: { ...ocr.timings_ms, rasterize: rasterMs } };
+  }
+}
+
+function failedPage(index: number, e: unknown): JobPage {
+  const message = e instanceof Error ? e.message : String(e);
+  return {
+    index,
+    width: 0,
+    height: 0,
+    text: '',
+    markdown: '',
+    blocks: [],
+    tables: [],
+    mean_confidence: 0,
+    language: '',
+    engine: '',
+    source: 'ocr',
+    timings_ms: {},
+    error: message.slice(0, 500),
+  };
+}
