@@ -1,0 +1,76 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const ROOT = resolve(__dirname, '..', '..');
+
+export interface StartedPlatform {
+  url: string;
+  token: string;
+  billing: string;
+  pids: Record<string, number>;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole platform the way a user does (scripts/platform.js, the README's start command
+ * minus installing and building), in its own database, NATS namespace and data folder, so it never
+ * collides with another run or with a platform already running on this machine.
+ */
+export async function startPlatform(options: { workers?: number; env?: Record<string, string> } = {}): Promise<StartedPlatform> {
+  const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'ocr-e2e-'));
+  const child = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'scripts/platform.js'),
+      '--json',
+      '--port', '0',
+      '--billing-port', '0',
+      '--data', dataDir,
+      '--database', `e2e_${suffix}`,
+      '--namespace', `e2e${suffix}`,
+      '--workers', String(options.workers ?? 1),
+    ],
+    { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const ready = await new Promise<Record<string, unknown>>((resolvePromise, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    const timer = setTimeout(() => reject(new Error('the platform did not become ready within 180 s')), 180_000);
+    lines.on('line', (line) => {
+      let event: Record<string, unknown>;
+      try {
+        event = JSON.parse(line);
+      } catch {
+        return;
+      }
+      if (event.event === 'ready') {
+        clearTimeout(timer);
+        resolvePromise(event);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the platform exited with ${code} before it was ready (logs in ${dataDir}/logs)`));
+    });
+  });
+  return {
+    url: String(ready.url),
+    token: String(ready.token),
+    billing: String(ready.billing),
+    pids: ready.pids as Record<string, number>,
+    dataDir,
+    stop: () => stopChild(child).then(() => rmSync(dataDir, { recursive: true, force: true })),
+  };
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((r) => {
+    if (child.exitCode !== null) return r();
+    child.once('exit', () => r());
+    child.kill('SIGTERM');
+  });
+}
