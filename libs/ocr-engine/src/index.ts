@@ -1,1 +1,11 @@
 export * from './engine';
+export { OcrEngineError, type OcrEngineErrorCode } from './errors';
+export { createPaddleEngine, PaddleOcrEngine, PADDLE_LANGUAGES, type PaddleRecognizeOptions } from './paddle-engine';
+export { DEFAULT_PIPELINE, type PaddleEngineOptions, type PipelineOptions, type PipelineOverrides } from './options';
+export { defaultModelPaths, type PaddleModelPaths } from './models';
+export { decodeImage } from './pipeline/load/load';
+export * from './tesseract/tesseract.engine';
+export * from './tesseract/tesseract.errors';
+export * from './tesseract/tesseract-osd';
+export * from './languages';
+export * from './router/routing.engine';

@@ -1,0 +1,221 @@
+/**
+ * Accuracy and speed benchmark of the PP-OCRv4 engine over an evaluation folder.
+ *
+ *   pnpm bench:accuracy [evalDir=../shared/eval/dev] [outDir=bench-out/accuracy]
+ *
+ * Reads `<evalDir>/index.json`, reads every entry's pages (images as they are; PDFs from their
+ * `render-N.png` pages when present, else rendered at 200 dpi with poppler's `pdftoppm`), runs the
+ * engine with the entry's `lang` as the hint, writes `<outDir>/<id>.txt` (pages joined by \f),
+ * scores the folder with `score.py` (next to evalDir, or $SCORE_PY) and prints, per category,
+ * mean CER and word F1 (case-insensitive), word recall, seconds per page and the peak RSS; the
+ * same figures go to `<outDir>/summary.json`. Where `lines.json` line boxes exist for an image
+ * entry, lines are matched by IoU ≥ 0.5 and CER is reported for lines with confidence ≥ 0.9
+ * against lines below it (the calibration check).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { Line, PageOcr } from '@ocr/documents';
+import type { RasterImage } from '../engine';
+import { createPaddleEngine } from '../paddle-engine';
+import { decodeImage } from '../pipeline/load/load';
+
+interface Entry {
+  id: string;
+  category: string;
+  lang: string;
+  local: { image: string[]; pdf?: string[] | string };
+}
+
+interface PageRun {
+  entry: string;
+  category: string;
+  ms: number;
+  lines: Line[];
+  error?: string;
+}
+
+function parsePpm(buf: Buffer): RasterImage {
+  // Binary PPM (P6) / PGM (P5): magic, width, height, maxval, one whitespace, pixels.
+  const tokens: string[] = [];
+  let i = 0;
+  while (tokens.length < 4) {
+    while (/\s/.test(String.fromCharCode(buf[i]!))) i++;
+    if (buf[i] === 0x23) {
+      while (buf[i] !== 0x0a) i++;
+      continue;
+    }
+    let t = '';
+    while (!/\s/.test(String.fromCharCode(buf[i]!))) t += String.fromCharCode(buf[i++]!);
+    tokens.push(t);
+  }
+  i++;
+  const [magic, w, h] = tokens;
+  const channels = magic === 'P6' ? 3 : 1;
+  return { data: buf.subarray(i), width: Number(w), height: Number(h), channels };
+}
+
+async function pagesOf(evalDir: string, entry: Entry): Promise<RasterImage[]> {
+  const pdfs = entry.local.pdf ? [entry.local.pdf].flat() : entry.local.image.filter((p) => p.toLowerCase().endsWith('.pdf'));
+  if (pdfs.length > 0) {
+    const pdf = join(evalDir, pdfs[0]!);
+    const renders = readdirSync(dirname(pdf))
+      .filter((f) => /^render-\d+\.png$/.test(f))
+      .sort((a, b) => Number(a.match(/\d+/)![0]) - Number(b.match(/\d+/)![0]));
+    if (renders.length > 0) return Promise.all(renders.map(async (f) => decodeImage(readFileSync(join(dirname(pdf), f)))));
+    const tmp = mkdtempSync(join(tmpdir(), 'ocr-bench-'));
+    try {
+      execFileSync('pdftoppm', ['-r', '200', pdf, join(tmp, 'p')]);
+      const files = readdirSync(tmp).filter((f) => /\.p[pg]m$/.test(f)).sort();
+      return files.map((f) => parsePpm(readFileSync(join(tmp, f))));
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+  return Promise.all(entry.local.image.map((p) => decodeImage(readFileSync(join(evalDir, p)))));
+}
+
+function levenshtein(a: string, b: string): number {
+  const prev = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j]!;
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length]!;
+}
+
+const iou = (a: number[], b: number[]) => {
+  const ix = Math.max(0, Math.min(a[2]!, b[2]!) - Math.max(a[0]!, b[0]!));
+  const iy = Math.max(0, Math.min(a[3]!, b[3]!) - Math.max(a[1]!, b[1]!));
+  const inter = ix * iy;
+  const area = (r: number[]) => (r[2]! - r[0]!) * (r[3]! - r[1]!);
+  return inter / (area(a) + area(b) - inter || 1);
+};
+
+const norm = (s: string) => s.normalize('NFC').replace(/\s+/g, ' ').trim().toLowerCase();
+
+async function main() {
+  const evalDir = resolve(process.argv[2] ?? '../shared/eval/dev');
+  const outDir = resolve(process.argv[3] ?? 'bench-out/accuracy');
+  const scorePy = process.env.SCORE_PY ?? [join(evalDir, 'score.py'), join(dirname(evalDir), 'score.py')].find(existsSync);
+  const index = JSON.parse(readFileSync(join(evalDir, 'index.json'), 'utf8')) as { entries: Entry[] };
+  mkdirSync(outDir, { recursive: true });
+
+  const t0 = performance.now();
+  const engine = await createPaddleEngine({ intraOpThreads: Number(process.env.OCR_THREADS ?? 2) });
+  const loadMs = performance.now() - t0;
+  const runs: PageRun[] = [];
+  const calib = { hi: { dist: 0, chars: 0, lines: 0 }, lo: { dist: 0, chars: 0, lines: 0 } };
+  for (const entry of index.entries) {
+    const pages = await pagesOf(evalDir, entry);
+    const texts: string[] = [];
+    for (const page of pages) {
+      const t = performance.now();
+      let result: PageOcr | undefined;
+      let error: string | undefined;
+      try {
+        result = await engine.recognize(page, { language: entry.lang.split(',')[0]!.trim(), timeoutMs: 60_000 });
+      } catch (err) {
+        error = (err as Error).message;
+      }
+      const ms = performance.now() - t;
+      const lines = result?.blocks.flatMap((b) => b.lines) ?? [];
+      runs.push({ entry: entry.id, category: entry.category, ms, lines, ...(error ? { error } : {}) });
+      texts.push(result?.text ?? '');
+    }
+    writeFileSync(join(outDir, `${entry.id}.txt`), texts.join('\f'));
+    // Calibration: single-image entries with line boxes in the image's pixels.
+    const linesJson = join(evalDir, entry.id, 'lines.json');
+    if (pages.length === 1 && !entry.local.pdf && !entry.local.image[0]!.endsWith('.pdf') && existsSync(linesJson)) {
+      const gt = (JSON.parse(readFileSync(linesJson, 'utf8')) as { text: string; bbox: number[] }[][])[0] ?? [];
+      for (const line of runs[runs.length - 1]!.lines) {
+        let best: { text: string; bbox: number[] } | undefined;
+        let bestIou = 0.5;
+        for (const g of gt) {
+          const v = iou(line.bbox, g.bbox);
+          if (v >= bestIou) {
+            bestIou = v;
+            best = g;
+          }
+        }
+        if (!best) continue;
+        const bucket = line.confidence >= 0.9 ? calib.hi : calib.lo;
+        bucket.dist += levenshtein(norm(line.text), norm(best.text));
+        bucket.chars += norm(best.text).length;
+        bucket.lines++;
+      }
+    }
+    const last = runs.filter((r) => r.entry === entry.id);
+    process.stdout.write(`${entry.id}: ${pages.length} page(s), ${(last.reduce((s, r) => s + r.ms, 0) / 1000).toFixed(2)} s${last.some((r) => r.error) ? ` ERROR ${last.find((r) => r.error)!.error}` : ''}\n`);
+  }
+  await engine.close();
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+
+  let scores: { entries?: { id: string; category: string; cer_nocase: number; word_f1_nocase: number; word_r_nocase: number }[] } = {};
+  if (scorePy) {
+    const jsonOut = join(outDir, 'score.json');
+    execFileSync('python3', [scorePy, outDir, evalDir, '--json', jsonOut], { stdio: ['ignore', 'ignore', 'inherit'] });
+    scores = JSON.parse(readFileSync(jsonOut, 'utf8'));
+  } else {
+    process.stderr.write('score.py not found (set SCORE_PY): texts written, not scored\n');
+  }
+
+  const entryScores = new Map((scores.entries ?? []).map((e) => [e.id, e]));
+  const categories = [...new Set(index.entries.map((e) => e.category))].sort();
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+  const summary = {
+    evalDir,
+    engine: engine.name,
+    modelLoadSeconds: loadMs / 1000,
+    peakRssMb,
+    secondsPerPage: mean(runs.map((r) => r.ms / 1000)),
+    pages: runs.length,
+    errors: runs.filter((r) => r.error).map((r) => ({ entry: r.entry, error: r.error })),
+    categories: Object.fromEntries(
+      categories.map((c) => {
+        const ids = index.entries.filter((e) => e.category === c).map((e) => e.id);
+        const s = ids.map((id) => entryScores.get(id)).filter((x) => x !== undefined);
+        const pr = runs.filter((r) => r.category === c);
+        return [
+          c,
+          {
+            entries: ids.length,
+            pages: pr.length,
+            cer_nocase: mean(s.map((x) => x.cer_nocase)),
+            word_f1_nocase: mean(s.map((x) => x.word_f1_nocase)),
+            word_r_nocase: mean(s.map((x) => x.word_r_nocase)),
+            secondsPerPage: mean(pr.map((r) => r.ms / 1000)),
+          },
+        ];
+      }),
+    ),
+    calibration: {
+      note: 'lines matched to lines.json boxes by IoU >= 0.5 on single-image entries; CER = edit distance / reference characters, lower-cased',
+      confidenceAtLeast090: { lines: calib.hi.lines, cer: calib.hi.dist / (calib.hi.chars || 1) },
+      confidenceBelow090: { lines: calib.lo.lines, cer: calib.lo.dist / (calib.lo.chars || 1) },
+    },
+  };
+  writeFileSync(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2));
+  const f = (v: number) => (Number.isNaN(v) ? '  -  ' : v.toFixed(3));
+  console.log('\ncategory  entries pages  CER(nocase)  wordF1(nocase)  wordR(nocase)  s/page');
+  for (const [c, v] of Object.entries(summary.categories)) {
+    console.log(`${c.padEnd(9)} ${String(v.entries).padStart(7)} ${String(v.pages).padStart(5)}  ${f(v.cer_nocase).padStart(11)}  ${f(v.word_f1_nocase).padStart(14)}  ${f(v.word_r_nocase).padStart(13)}  ${f(v.secondsPerPage).padStart(6)}`);
+  }
+  console.log(`all pages: ${summary.pages}, ${summary.secondsPerPage.toFixed(3)} s/page, model load ${summary.modelLoadSeconds.toFixed(2)} s, peak RSS ${peakRssMb.toFixed(0)} MB, errors ${summary.errors.length}`);
+  console.log(
+    `calibration: conf >= 0.9: ${calib.hi.lines} lines, CER ${summary.calibration.confidenceAtLeast090.cer.toFixed(3)}; conf < 0.9: ${calib.lo.lines} lines, CER ${summary.calibration.confidenceBelow090.cer.toFixed(3)}`,
+  );
+  console.log(`wrote ${outDir}/<id>.txt, score.json, summary.json`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

