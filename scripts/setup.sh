@@ -8,7 +8,12 @@ cd "$ROOT"
 source scripts/env.sh
 
 apt_packages() {
+  # nats-server: the embedded default broker; tesseract-ocr(+languages): the engine for scripts
+  # PP-OCRv4 cannot read; poppler-utils: the accuracy benchmark; fonts-dejavu-core: test images;
+  # libreoffice-writer-nogui + unzip: the docx export test opens the file as a user would;
+  # python3-requests: the e2e test runs the product page's Python example.
   echo nats-server poppler-utils tesseract-ocr tesseract-ocr-osd fonts-dejavu-core
+  echo libreoffice-writer-nogui unzip python3-requests
   local list=libs/ocr-engine/src/languages/debian-packages.txt
   [ -f "$list" ] && grep -v '^\s*\(#\|$\)' "$list" || true
 }

@@ -329,6 +329,8 @@ export class JetStreamBus {
         current?.stop();
         await running;
         await inFlight.drain();
+        // Acks are fire-and-forget: a round trip makes sure the server has them before we return.
+        await this.connection.flush().catch(() => undefined);
         this.consumers.delete(handle);
       },
     };
@@ -395,6 +397,8 @@ export class JetStreamBus {
         for (const s of subscriptions) s.unsubscribe();
         await running;
         await inFlight.drain();
+        // Acks are fire-and-forget: a round trip makes sure the server has them before we return.
+        await this.connection.flush().catch(() => undefined);
         this.consumers.delete(handle);
       },
     };
