@@ -8,9 +8,10 @@ cd "$ROOT"
 bash scripts/setup.sh
 source scripts/env.sh
 log="$(mktemp)"
-status=0
-node --experimental-vm-modules ./node_modules/jest/bin/jest.js --ci --runInBand "$@" 2>&1 | tee "$log" || true
+set +e
+node --experimental-vm-modules ./node_modules/jest/bin/jest.js --ci --runInBand "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+set -e
 # One closing line any CI can read: "tests: N passed, N failed[, N skipped]".
 node -e '
 const text = require("fs").readFileSync(process.argv[1], "utf8");
