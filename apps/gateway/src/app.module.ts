@@ -4,6 +4,7 @@ import { ClientProxyFactory, ClientGrpc } from '@nestjs/microservices';
 import { JetStreamBus } from '@ocr/messaging';
 import { grpcClientOptions } from '@ocr/proto';
 import { createObjectStore, ObjectStore } from '@ocr/storage';
+import { MulterModule } from '@nestjs/platform-express';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountController } from './account/account.controller';
 import { AccountService } from './account/account.service';
@@ -47,6 +48,11 @@ import { ToolController } from './tools/tool.controller';
       }),
     }),
     DatabaseModule,
+    // The body limit: a larger upload is cut off while it streams in, never buffered whole.
+    MulterModule.registerAsync({
+      inject: [GATEWAY_CONFIG],
+      useFactory: (c: GatewayConfig) => ({ limits: { fileSize: c.maxUploadBytes, files: 1, fields: 20 } }),
+    }),
   ],
   controllers: [JobController, DownloadController, LanguageController, ToolController, AccountController, HealthController],
   providers: [

@@ -29,13 +29,21 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
-    if (res.headersSent) return;
+    if (res.headersSent) {
+      res.destroy(); // a streamed body broke midway: cut the connection (as Express's finalhandler does) rather than hang
+      return;
+    }
 
     if (exception instanceof DomainError) {
       res.status(exception.status).json({ detail: exception.message, code: exception.code, ...exception.extra });
       return;
     }
     const status = httpStatusOf(exception);
+    if (status === 413) {
+      // The upload hit the body limit while streaming in: the contract's "file too large" (400).
+      res.status(400).json({ detail: 'The file is larger than this server accepts.', code: 'file_too_large' });
+      return;
+    }
     if (status !== undefined && status < 500) {
       res.status(status).json({ detail: httpDetailOf(exception, status), code: HTTP_CODES[status] ?? 'error' });
       return;

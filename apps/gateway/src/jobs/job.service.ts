@@ -163,13 +163,13 @@ export class JobService {
     if (!job || (job.status !== 'done' && job.status !== 'failed')) return;
     if (!job.settled) {
       await this.billing.settle(job.id, job.page_count - job.pages_failed, job.pages_failed);
-      await this.jobs.markSettled(job.id);
       await this.queue.publishJobFinished({
         job_id: job.id,
         account_id: job.account_id,
         status: job.status,
         page_count: job.page_count,
       });
+      await this.jobs.markSettled(job.id); // last: a retry redoes settle and publish (both idempotent) until this is stored
     }
     if (job.upload_key) {
       await this.uploads.delete(job.upload_key);

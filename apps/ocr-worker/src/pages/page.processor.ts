@@ -32,13 +32,13 @@ export class PageProcessor {
 
   async process(task: PageTask, attempt: number): Promise<PageOutcome> {
     const started = Date.now();
-    const bytes = await this.uploads.get(task.upload_key);
-    if (!bytes) {
-      this.logger.warn({ msg: 'upload gone; the job has ended', job_id: task.job_id, page: task.page_index });
-      return 'skipped';
-    }
     let page: JobPage;
     try {
+      const bytes = await this.uploads.get(task.upload_key);
+      if (!bytes) {
+        this.logger.warn({ msg: 'upload gone; the job has ended', job_id: task.job_id, page: task.page_index });
+        return 'skipped';
+      }
       page = await this.read(bytes, task);
     } catch (e) {
       if (!isPermanent(e) && attempt < this.config.maxDeliver) throw e;

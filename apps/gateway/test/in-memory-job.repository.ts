@@ -1,0 +1,104 @@
+import type { JobPage } from '@ocr/documents';
+import type { JobEntity } from '../src/database/job.entity';
+import type { PageEntity } from '../src/database/page.entity';
+import { summarize } from '../src/jobs/job.dto';
+import type { JobRepository, PageOutcome } from '../src/jobs/job.repository';
+
+type JobStore = Pick<
+  JobRepository,
+  'create' | 'find' | 'pages' | 'applyPageResult' | 'fail' | 'markSettled' | 'clearUpload' | 'findUnfinishedHousekeeping'
+>;
+
+/**
+ * The jobs schema in memory, keeping the contract of the Postgres `JobRepository`: a page result
+ * is stored once (a duplicate or a result for a finished job is not applied), and the result that
+ * completes the job finalizes it (text of the pages that worked; `failed` when every page failed).
+ * Rows are copied in and out, as a database would.
+ */
+export class InMemoryJobRepository implements JobStore {
+  private readonly jobs = new Map<string, JobEntity>();
+  private readonly rows = new Map<string, PageEntity[]>();
+
+  async create(job: Omit<JobEntity, 'created_at' | 'pages'>): Promise<JobEntity> {
+    if (this.jobs.has(job.id)) throw new Error(`duplicate key: job ${job.id}`);
+    this.jobs.set(job.id, { ...job, created_at: new Date() });
+    this.rows.set(
+      job.id,
+      Array.from({ length: job.page_count }, (_, index) => ({
+        job_id: job.id,
+        index,
+        status: 'pending' as const,
+        result: null,
+        error: null,
+        worker_id: null,
+        finished_at: null,
+      })),
+    );
+    return { ...this.jobs.get(job.id)! };
+  }
+
+  async find(id: string): Promise<JobEntity | null> {
+    const job = this.jobs.get(id);
+    return job ? { ...job } : null;
+  }
+
+  async pages(jobId: string): Promise<PageEntity[]> {
+    return (this.rows.get(jobId) ?? []).map((r) => ({ ...r }));
+  }
+
+  async applyPageResult(jobId: string, page: JobPage, workerId: string, retentionMs: number): Promise<PageOutcome> {
+    const job = this.jobs.get(jobId);
+    if (!job) return { applied: false, finalized: false, job: null };
+    const rows = this.rows.get(jobId) ?? [];
+    const row = rows.find((r) => r.index === page.index);
+    if (!row || row.status !== 'pending' || job.status === 'done' || job.status === 'failed') {
+      return { applied: false, finalized: false, job: { ...job } };
+    }
+    const failed = page.error !== undefined && page.error !== null;
+    Object.assign(row, { status: failed ? 'failed' : 'done', result: page, error: page.error ?? null, worker_id: workerId, finished_at: new Date() });
+    job.pages_done += 1;
+    if (failed) job.pages_failed += 1;
+    job.status = 'processing';
+    const finalized = job.pages_done >= job.page_count;
+    if (finalized) {
+      const s = summarize(rows.map((r) => r.result).filter((r): r is JobPage => r !== null));
+      const allFailed = job.pages_failed >= job.page_count;
+      job.status = allFailed ? 'failed' : 'done';
+      job.error = allFailed ? (rows.find((r) => r.error)?.error ?? 'every page failed') : null;
+      job.text = s.text;
+      job.markdown = s.markdown;
+      job.mean_confidence = s.mean;
+      job.finished_at = new Date();
+      job.expires_at = new Date(Date.now() + retentionMs);
+    }
+    return { applied: true, finalized, job: { ...job } };
+  }
+
+  async fail(jobId: string, error: string, retentionMs: number): Promise<void> {
+    const job = this.jobs.get(jobId);
+    if (!job) return;
+    Object.assign(job, { status: 'failed', error, finished_at: new Date(), expires_at: new Date(Date.now() + retentionMs) });
+  }
+
+  async markSettled(jobId: string): Promise<void> {
+    const job = this.jobs.get(jobId);
+    if (job) job.settled = true;
+  }
+
+  async clearUpload(jobId: string): Promise<void> {
+    const job = this.jobs.get(jobId);
+    if (job) job.upload_key = null;
+  }
+
+  async findUnfinishedHousekeeping(limit = 100): Promise<JobEntity[]> {
+    return [...this.jobs.values()]
+      .filter((j) => (j.status === 'done' || j.status === 'failed') && (!j.settled || j.upload_key !== null))
+      .slice(0, limit)
+      .map((j) => ({ ...j }));
+  }
+
+  /** Every stored job (for assertions). */
+  all(): JobEntity[] {
+    return [...this.jobs.values()].map((j) => ({ ...j }));
+  }
+}
