@@ -9,7 +9,7 @@ bash scripts/setup.sh
 source scripts/env.sh
 log="$(mktemp)"
 set +e
-node --experimental-vm-modules ./node_modules/jest/bin/jest.js --ci --runInBand "$@" 2>&1 | tee "$log"
+node --experimental-vm-modules ./node_modules/jest/bin/jest.js --ci --runInBand --forceExit "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 # One closing line any CI can read: "tests: N passed, N failed[, N skipped]".

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -23,6 +23,7 @@ export interface StartedPlatform {
 export async function startPlatform(options: { workers?: number; env?: Record<string, string> } = {}): Promise<StartedPlatform> {
   const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'ocr-e2e-'));
+  chmodSync(dataDir, 0o755); // an embedded Postgres started as root runs as `postgres` inside it
   const child = spawn(
     process.execPath,
     [
@@ -40,7 +41,9 @@ export async function startPlatform(options: { workers?: number; env?: Record<st
   const ready = await new Promise<Record<string, unknown>>((resolvePromise, reject) => {
     const lines = createInterface({ input: child.stdout! });
     const timer = setTimeout(() => reject(new Error('the platform did not become ready within 180 s')), 180_000);
+    const said: string[] = [];
     lines.on('line', (line) => {
+      said.push(line);
       let event: Record<string, unknown>;
       try {
         event = JSON.parse(line);
@@ -54,7 +57,7 @@ export async function startPlatform(options: { workers?: number; env?: Record<st
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`the platform exited with ${code} before it was ready (logs in ${dataDir}/logs)`));
+      reject(new Error(`the platform exited with ${code} before it was ready (logs in ${dataDir}/logs):\n${said.join('\n')}`));
     });
   });
   return {

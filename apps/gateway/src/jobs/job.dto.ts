@@ -1,5 +1,5 @@
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import type { JobDocument, JobPage, Tier } from '@ocr/documents';
+import { failedPage, type JobDocument, type JobPage, type Tier } from '@ocr/documents';
 import type { JobEntity } from '../database/job.entity';
 import type { PageEntity } from '../database/page.entity';
 
@@ -65,22 +65,7 @@ export function mapJob(job: JobEntity, pages: PageEntity[]): JobDocument {
 }
 
 function pageOf(p: PageEntity): JobPage {
-  if (p.result) return p.result;
-  return {
-    index: p.index,
-    width: 0,
-    height: 0,
-    text: '',
-    markdown: '',
-    blocks: [],
-    tables: [],
-    mean_confidence: 0,
-    language: '',
-    engine: '',
-    source: 'ocr',
-    timings_ms: {},
-    error: p.error ?? 'failed',
-  };
+  return p.result ?? failedPage(p.index, p.error ?? 'failed');
 }
 
 /** Text, markdown and character-weighted mean confidence over the given pages. */

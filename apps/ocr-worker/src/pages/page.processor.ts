@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { JobPage } from '@ocr/documents';
+import { failedPage, type JobPage } from '@ocr/documents';
 import { WORKER_CONFIG, WorkerConfig } from '../config/worker.config';
 import { ENGINE, Engine, isPermanent, RASTERIZER, Rasterizer, RESULTS, ResultPublisher, UPLOADS, Uploads } from './page.ports';
 
@@ -42,7 +42,7 @@ export class PageProcessor {
       page = await this.read(bytes, task);
     } catch (e) {
       if (!isPermanent(e) && attempt < this.config.maxDeliver) throw e;
-      page = failedPage(task.page_index, e);
+      page = pageFailedBy(task.page_index, e);
     }
     page.timings_ms = { ...page.timings_ms, total: Date.now() - started };
     await this.results.publish({ job_id: task.job_id, page_index: task.page_index, worker_id: this.config.workerId, page, attempt });
@@ -70,21 +70,7 @@ export class PageProcessor {
   }
 }
 
-function failedPage(index: number, e: unknown): JobPage {
+function pageFailedBy(index: number, e: unknown): JobPage {
   const message = e instanceof Error ? e.message : String(e);
-  return {
-    index,
-    width: 0,
-    height: 0,
-    text: '',
-    markdown: '',
-    blocks: [],
-    tables: [],
-    mean_confidence: 0,
-    language: '',
-    engine: '',
-    source: 'ocr',
-    timings_ms: {},
-    error: message.slice(0, 500),
-  };
+  return failedPage(index, message.slice(0, 500));
 }
