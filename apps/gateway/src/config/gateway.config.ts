@@ -9,7 +9,7 @@ export const gatewayEnvSchema = z.object({
   NATS_URL: env.url({ protocols: ['nats', 'tls'] }).default('nats://127.0.0.1:4222'),
   /** Prefixes every NATS subject and stream, so several platforms (or test runs) share one server. */
   NATS_NAMESPACE: env.string().optional(),
-  STORAGE_URL: env.string().default('file://./.data/storage'),
+  STORAGE_URL: env.string().default('./.data/storage'),
   BILLING_GRPC_URL: env.string().default('127.0.0.1:50051'),
   EXPORT_GRPC_URL: env.string().default('127.0.0.1:50052'),
   CHAT_GRPC_URL: env.string().default('127.0.0.1:50053'),

@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const workerEnvSchema = z.object({
   NATS_URL: env.url({ protocols: ['nats', 'tls'] }).default('nats://127.0.0.1:4222'),
   NATS_NAMESPACE: env.string().optional(),
-  STORAGE_URL: env.string().default('file://./.data/storage'),
+  STORAGE_URL: env.string().default('./.data/storage'),
   /** Liveness/readiness HTTP port (Kubernetes probes). */
   WORKER_HTTP_PORT: env.port().default(8081),
   WORKER_HOST: env.string().default('0.0.0.0'),
