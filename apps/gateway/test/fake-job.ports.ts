@@ -3,7 +3,7 @@ import { DomainError } from '../src/common/domain-error';
 import type { DocumentInspector, InspectedDocument, LanguageCatalog, PageTask, TaskQueue, UploadStore } from '../src/jobs/job.ports';
 import type { UploadedFile } from '../src/jobs/job.service';
 
-export type JobFinishedEvent = { job_id: string; account_id: string | null; status: JobStatus; page_count: number };
+export type JobFinishedEvent = { job_id: string; account_id: string | null; status: JobStatus; page_count: number; result_key?: string };
 
 /** Records published tasks and finished-job events; `failures` makes the next task publishes fail. */
 export class FakeTaskQueue implements TaskQueue {
@@ -54,6 +54,10 @@ export class InMemoryUploadStore implements UploadStore {
 
   async delete(key: string): Promise<void> {
     this.objects.delete(key);
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    for (const key of [...this.objects.keys()]) if (key.startsWith(prefix)) this.objects.delete(key);
   }
 }
 

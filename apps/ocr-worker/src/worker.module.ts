@@ -5,9 +5,9 @@ import { createObjectStore, ObjectStore } from '@ocr/storage';
 import { LoggerModule } from 'nestjs-pino';
 import { loadWorkerConfig, WORKER_CONFIG, WorkerConfig } from './config/worker.config';
 import { HealthController } from './health/health.controller';
-import { BusResultPublisher, DocumentRasterizer, ObjectStoreUploads, RoutedEngine } from './pages/page.adapters';
+import { BusResultPublisher, DocumentRasterizer, ObjectStorePageImages, ObjectStoreUploads, RoutedEngine } from './pages/page.adapters';
 import { PageProcessor } from './pages/page.processor';
-import { ENGINE, RASTERIZER, RESULTS, UPLOADS } from './pages/page.ports';
+import { ENGINE, PAGE_IMAGES, RASTERIZER, RESULTS, UPLOADS } from './pages/page.ports';
 import { WorkerState } from './worker.state';
 
 const OCR_ENGINE = Symbol('OCR_ENGINE');
@@ -41,6 +41,7 @@ const OBJECT_STORE = Symbol('OBJECT_STORE');
       },
     },
     { provide: UPLOADS, inject: [OBJECT_STORE], useFactory: (s: ObjectStore) => new ObjectStoreUploads(s) },
+    { provide: PAGE_IMAGES, inject: [OBJECT_STORE], useFactory: (s: ObjectStore) => new ObjectStorePageImages(s) },
     {
       provide: RASTERIZER,
       inject: [WORKER_CONFIG],

@@ -8,3 +8,4 @@ export type { PdfPageAnalysis, PlacedImage } from './pdf-page.analyze';
 export * from './text-layer.extract';
 export * from './text-layer.convert';
 export * from './text-layer.rule';
+export * from './job-artifacts';

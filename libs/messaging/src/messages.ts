@@ -85,6 +85,8 @@ export const jobFinishedMessageSchema = z.object({
   account_id: z.string().nullable(),
   status: z.enum(['done', 'failed']),
   page_count: z.int().nonnegative(),
+  /** Object-storage key of the finished job document (JSON), while the results are kept. */
+  result_key: z.string().min(1).optional(),
 });
 /** A job ended, on `ocr.jobs.finished`. */
 export type JobFinishedMessage = z.infer<typeof jobFinishedMessageSchema>;

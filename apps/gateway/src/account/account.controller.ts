@@ -1,16 +1,36 @@
-import { Controller, Get, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { AuthGuard } from '../auth/auth.guard';
 import { CurrentCaller } from '../auth/caller.decorator';
 import type { Caller } from '../billing/billing.repository';
-import { AccountDto, AccountService } from './account.service';
+import { AccountDto, CreateAccountDto, CreatedAccountDto, IssuedTokenDto, IssueTokenDto } from './account.dto';
+import { AccountService } from './account.service';
 
-@Controller('api/v1/account')
-@UseGuards(AuthGuard)
+/** Sign-up (no token) and the account page (an account token): plan and usage, issue and revoke tokens. */
+@Controller('api/v1')
 export class AccountController {
   constructor(private readonly service: AccountService) {}
 
-  @Get()
+  @Post('accounts')
+  signUp(@Body() dto: CreateAccountDto): Promise<CreatedAccountDto> {
+    return this.service.signUp(dto);
+  }
+
+  @Get('account')
+  @UseGuards(AuthGuard)
   get(@CurrentCaller() caller: Caller): AccountDto {
     return this.service.describe(caller);
+  }
+
+  @Post('account/tokens')
+  @UseGuards(AuthGuard)
+  issueToken(@CurrentCaller() caller: Caller, @Body() dto: IssueTokenDto): Promise<IssuedTokenDto> {
+    return this.service.issueToken(caller, dto);
+  }
+
+  @Delete('account/tokens/:tokenId')
+  @UseGuards(AuthGuard)
+  @HttpCode(204)
+  revokeToken(@CurrentCaller() caller: Caller, @Param('tokenId') tokenId: string): Promise<void> {
+    return this.service.revokeToken(caller, tokenId);
   }
 }

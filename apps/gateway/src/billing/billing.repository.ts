@@ -53,6 +53,16 @@ export class BillingRepository implements OnModuleInit {
         tier: TIERS[tier],
         pages,
       }),
+      {
+        // Billing refuses more pages than the caller's plan allows per file; its message names the limit.
+        [GrpcStatus.INVALID_ARGUMENT]: (details) =>
+          PAGE_CAP_REFUSAL.test(details)
+            ? new DomainError('too_many_pages', details)
+            : new DomainError('bad_parameter', details || 'Invalid request.'),
+        // A reservation without a token where anonymous use is off (BILLING_ANON_DAILY_PAGES=0).
+        [GrpcStatus.UNAUTHENTICATED]: (details) =>
+          new DomainError('unauthorized', details || 'An API token is required on this server (anonymous use is off).'),
+      },
     );
     return {
       accepted: res.accepted,
@@ -69,22 +79,67 @@ export class BillingRepository implements OnModuleInit {
     await call(this.service.settle({ job_id: jobId, pages_succeeded: pagesSucceeded, pages_failed: pagesFailed }));
   }
 
+  /** Opens an account; an e-mail already in use is `conflict` (409). The response holds the first token, in clear. */
   async createAccount(email: string, plan: billingV1.Plan, credits: number): Promise<billingV1.CreateAccountResponse> {
-    return call(this.service.createAccount({ email, plan, initial_credits: credits }));
+    return call(this.service.createAccount({ email, plan, initial_credits: credits }), {
+      [GrpcStatus.ALREADY_EXISTS]: () => new DomainError('conflict', 'An account with this e-mail address already exists.'),
+    });
+  }
+
+  /** A new token for an account (in clear, once). An unknown account is `not_found`. */
+  async issueToken(accountId: string, label: string): Promise<billingV1.IssueTokenResponse> {
+    return call(this.service.issueToken({ account_id: accountId, label }), {
+      [GrpcStatus.NOT_FOUND]: () => new DomainError('not_found', 'No such account.'),
+    });
+  }
+
+  /**
+   * Revokes one of the account's tokens at once: true when it was active, false when it already
+   * was revoked. A token that is not the account's (or does not exist) is `not_found`.
+   */
+  async revokeToken(accountId: string, tokenId: string): Promise<boolean> {
+    const res = await call(this.service.revokeToken({ account_id: accountId, token_id: tokenId }), {
+      [GrpcStatus.NOT_FOUND]: () => new DomainError('not_found', 'No such token.'),
+    });
+    return res.revoked;
+  }
+
+  /** The account as it is now (plan, balance, usage this period). An unknown account is `not_found`. */
+  async getAccount(accountId: string): Promise<billingV1.Account> {
+    const res = await call(this.service.getAccount({ account_id: accountId }), {
+      [GrpcStatus.NOT_FOUND]: () => new DomainError('not_found', 'No such account.'),
+    });
+    if (!res.account) throw new DomainError('not_found', 'No such account.');
+    return res.account;
   }
 }
 
-async function call<T>(obs: Observable<T>): Promise<T> {
+/** Billing's INVALID_ARGUMENT for a file over the plan's per-file page cap ("… allows at most N pages per file."). */
+const PAGE_CAP_REFUSAL = /pages per file/i;
+
+/** Per-call translations of gRPC status codes into domain errors (given billing's message). */
+type ErrorOverrides = Partial<Record<number, (details: string) => DomainError>>;
+
+/**
+ * One gRPC call with a deadline, its failures mapped to domain errors: the call's own overrides
+ * first, then UNAUTHENTICATED → 401, UNAVAILABLE/timeouts → 503, INVALID_ARGUMENT → 400,
+ * NOT_FOUND → 404, ALREADY_EXISTS → 409. Anything else is rethrown (a 500 with an error id).
+ */
+async function call<T>(obs: Observable<T>, overrides: ErrorOverrides = {}): Promise<T> {
   try {
     return await firstValueFrom(obs.pipe(timeout(CALL_TIMEOUT_MS)));
   } catch (e) {
     const code = (e as { code?: number }).code;
     const details = (e as { details?: string }).details;
+    const override = code === undefined ? undefined : overrides[code];
+    if (override) throw override(details ?? '');
     if (code === GrpcStatus.UNAUTHENTICATED) throw new DomainError('unauthorized', 'Invalid or revoked API token.');
     if (code === GrpcStatus.UNAVAILABLE || code === GrpcStatus.DEADLINE_EXCEEDED || (e as Error)?.name === 'TimeoutError') {
       throw new DomainError('unavailable', 'The billing service is not reachable; try again shortly.');
     }
     if (code === GrpcStatus.INVALID_ARGUMENT) throw new DomainError('bad_parameter', details ?? 'Invalid request.');
+    if (code === GrpcStatus.NOT_FOUND) throw new DomainError('not_found', details || 'Not found.');
+    if (code === GrpcStatus.ALREADY_EXISTS) throw new DomainError('conflict', details || 'Already exists.');
     throw e;
   }
 }

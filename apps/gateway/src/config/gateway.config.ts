@@ -24,6 +24,8 @@ export const gatewayEnvSchema = z.object({
   /** Express "trust proxy": which proxies may set X-Forwarded-For (e.g. `loopback`, `10.0.0.0/8`, a hop count). */
   TRUST_PROXY: env.string().optional(),
   VLM_ENABLED: env.boolean().default(false),
+  /** `POST /api/v1/accounts/` (self-service sign-up); `false` answers it 403 (accounts then come from the billing CLI). */
+  SIGNUP_ENABLED: env.boolean().default(true),
   LOG_LEVEL: env.oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
 });
 
@@ -48,6 +50,7 @@ export interface GatewayConfig {
   retentionSweepIntervalMs: number;
   trustProxy: string | undefined;
   vlmEnabled: boolean;
+  signupEnabled: boolean;
   logLevel: string;
 }
 
@@ -72,6 +75,7 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
     retentionSweepIntervalMs: e.RETENTION_SWEEP_INTERVAL,
     trustProxy: e.TRUST_PROXY,
     vlmEnabled: e.VLM_ENABLED,
+    signupEnabled: e.SIGNUP_ENABLED,
     logLevel: e.LOG_LEVEL,
   });
 }

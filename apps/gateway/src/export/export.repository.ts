@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import type { JobDocument } from '@ocr/documents';
+import { jobArtifacts, type JobDocument } from '@ocr/documents';
 import { exportV1 } from '@ocr/proto';
 import { Observable } from 'rxjs';
 import { DomainError } from '../common/domain-error';
@@ -40,7 +40,7 @@ export class ExportRepository implements OnModuleInit {
 
   /** Resolves once the header arrived (so errors become proper HTTP statuses before any byte is sent). */
   async render(job: JobDocument, format: ExportFormatName): Promise<RenderedFile> {
-    const stream = this.service.renderDocument({ job_json: JSON.stringify(job), format: EXPORT_FORMATS[format], page_images_prefix: '' });
+    const stream = this.service.renderDocument({ job_json: JSON.stringify(job), format: EXPORT_FORMATS[format], page_images_prefix: jobArtifacts.pagesPrefix(job.uuid) });
     const iterator = toAsyncIterator(stream);
     const first = await iterator.next().catch((e) => Promise.reject(mapError(e)));
     const header = first.done ? undefined : first.value.header;

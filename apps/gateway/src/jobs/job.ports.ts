@@ -22,7 +22,7 @@ export interface TaskQueue {
   /** Publishes one task per page; de-duplicated by `<job>:<page>`. */
   publishTasks(tasks: PageTask[]): Promise<void>;
   /** Announces a finished job (`ocr.jobs.finished`). */
-  publishJobFinished(event: { job_id: string; account_id: string | null; status: JobStatus; page_count: number }): Promise<void>;
+  publishJobFinished(event: { job_id: string; account_id: string | null; status: JobStatus; page_count: number; result_key?: string }): Promise<void>;
 }
 
 export interface InspectedDocument {
@@ -38,6 +38,8 @@ export interface DocumentInspector {
 export interface UploadStore {
   put(key: string, bytes: Buffer, contentType: string): Promise<void>;
   delete(key: string): Promise<void>;
+  /** Deletes every object under a prefix (a job's page images). */
+  deletePrefix(prefix: string): Promise<void>;
 }
 
 export interface LanguageCatalog {

@@ -121,14 +121,17 @@ export class JobRepository {
     return rows[0]?.settled ?? true;
   }
 
-  /** Deletes jobs whose retention ended; returns their ids. */
-  async deleteExpired(now: Date, limit = 500): Promise<string[]> {
+  /** Ids of finished jobs whose retention ended. */
+  async findExpired(now: Date, limit = 500): Promise<string[]> {
     const expired = await this.db
       .getRepository(JobEntity)
       .find({ select: { id: true }, where: { expires_at: LessThan(now), upload_key: IsNull(), status: Not('processing') }, take: limit });
-    const ids = expired.map((j) => j.id);
+    return expired.map((j) => j.id);
+  }
+
+  /** Deletes jobs and (by cascade) their pages. */
+  async deleteJobs(ids: string[]): Promise<void> {
     if (ids.length > 0) await this.db.getRepository(JobEntity).delete(ids);
-    return ids;
   }
 
   async ping(): Promise<void> {

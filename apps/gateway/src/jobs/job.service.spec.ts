@@ -306,8 +306,13 @@ describe(JobService.name, () => {
       await ctx.sut.onPageResult(uuid, ocrPage(0, 'one'), 'worker-c');
 
       expect(ctx.billing.settlements).toEqual([{ jobId: uuid, succeeded: 2, failed: 1 }]);
-      expect(ctx.uploads.objects.size).toBe(0);
-      expect(ctx.queue.finished).toEqual([{ job_id: uuid, account_id: alice.account!.id, status: 'done', page_count: 3 }]);
+      // The upload is gone; the finished document stays (for chat) until the results expire.
+      expect([...ctx.uploads.objects.keys()]).toEqual([`results/${uuid}.json`]);
+      const stored = JSON.parse(ctx.uploads.objects.get(`results/${uuid}.json`)!.bytes.toString('utf8'));
+      expect(stored).toMatchObject({ uuid, status: 'done', text: 'one\n\nthree' });
+      expect(ctx.queue.finished).toEqual([
+        { job_id: uuid, account_id: alice.account!.id, status: 'done', page_count: 3, result_key: `results/${uuid}.json` },
+      ]);
       const job = await ctx.sut.get(uuid, alice);
       expect(job).toMatchObject({ status: 'done', pages_done: 3, text: 'one\n\nthree', error: null });
       expect(job.pages.map((p) => [p.index, p.error ?? null])).toEqual([
@@ -328,8 +333,8 @@ describe(JobService.name, () => {
       expect(job.error).toContain('image too large');
       expect(job.text).toBe('');
       expect(ctx.billing.settlements).toEqual([{ jobId: uuid, succeeded: 0, failed: 2 }]);
-      expect(ctx.queue.finished).toEqual([{ job_id: uuid, account_id: null, status: 'failed', page_count: 2 }]);
-      expect(ctx.uploads.objects.size).toBe(0);
+      expect(ctx.queue.finished).toEqual([{ job_id: uuid, account_id: null, status: 'failed', page_count: 2, result_key: `results/${uuid}.json` }]);
+      expect(ctx.uploads.objects.has(`uploads/${uuid}`)).toBe(false);
     });
 
     it('finishes the housekeeping on a redelivered result when settling failed the first time', async () => {
@@ -341,7 +346,7 @@ describe(JobService.name, () => {
       await ctx.sut.onPageResult(uuid, ocrPage(0, 'only page'), 'worker-a'); // the results consumer redelivers
       expect(ctx.billing.settlements).toEqual([{ jobId: uuid, succeeded: 1, failed: 0 }]);
       expect(ctx.queue.finished).toHaveLength(1);
-      expect(ctx.uploads.objects.size).toBe(0);
+      expect(ctx.uploads.objects.has(`uploads/${uuid}`)).toBe(false);
       expect(await ctx.sut.recover()).toBe(0);
     });
 
@@ -351,9 +356,9 @@ describe(JobService.name, () => {
       await expect(ctx.sut.onPageResult(uuid, ocrPage(0, 'only page'), 'worker-a')).rejects.toThrow('nats: timeout');
 
       await ctx.sut.onPageResult(uuid, ocrPage(0, 'only page'), 'worker-a'); // the results consumer redelivers
-      expect(ctx.queue.finished).toEqual([{ job_id: uuid, account_id: alice.account!.id, status: 'done', page_count: 1 }]);
+      expect(ctx.queue.finished).toEqual([{ job_id: uuid, account_id: alice.account!.id, status: 'done', page_count: 1, result_key: `results/${uuid}.json` }]);
       expect(ctx.billing.settlements.every((s) => s.jobId === uuid && s.succeeded === 1 && s.failed === 0)).toBe(true);
-      expect(ctx.uploads.objects.size).toBe(0);
+      expect(ctx.uploads.objects.has(`uploads/${uuid}`)).toBe(false);
     });
 
     it('ignores a result for a job it does not know', async () => {

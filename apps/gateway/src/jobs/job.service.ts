@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { JobDocument, JobPage, Tier } from '@ocr/documents';
+import { jobArtifacts, type JobDocument, type JobPage, type Tier } from '@ocr/documents';
 import { randomUUID } from 'node:crypto';
 import { BillingRepository, Caller } from '../billing/billing.repository';
 import { DomainError } from '../common/domain-error';
@@ -89,7 +89,7 @@ export class JobService {
       });
     }
 
-    const uploadKey = `uploads/${jobId}`;
+    const uploadKey = jobArtifacts.upload(jobId);
     try {
       await this.uploads.put(uploadKey, file.buffer, doc.mime);
       await this.jobs.create({
@@ -163,11 +163,16 @@ export class JobService {
     if (!job || (job.status !== 'done' && job.status !== 'failed')) return;
     if (!job.settled) {
       await this.billing.settle(job.id, job.page_count - job.pages_failed, job.pages_failed);
+      // The finished document, for services that work on results (chat indexes it from here).
+      const resultKey = jobArtifacts.result(job.id);
+      const document = mapJob(job, await this.jobs.pages(job.id));
+      await this.uploads.put(resultKey, Buffer.from(JSON.stringify(document)), 'application/json');
       await this.queue.publishJobFinished({
         job_id: job.id,
         account_id: job.account_id,
         status: job.status,
         page_count: job.page_count,
+        result_key: resultKey,
       });
       await this.jobs.markSettled(job.id); // last: a retry redoes settle and publish (both idempotent) until this is stored
     }

@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { jobArtifacts } from '@ocr/documents';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
+import { UPLOAD_STORE, UploadStore } from './job.ports';
 import { JobRepository } from './job.repository';
 
-/** Deletes jobs (and their pages) whose results outlived the retention period. */
+/** Deletes jobs, their pages, page images and result documents once the retention period is over. */
 @Injectable()
 export class RetentionSweeper {
   private readonly logger = new Logger(RetentionSweeper.name);
@@ -11,6 +13,7 @@ export class RetentionSweeper {
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly jobs: JobRepository,
+    @Inject(UPLOAD_STORE) private readonly files: UploadStore,
   ) {}
 
   start(): void {
@@ -24,7 +27,13 @@ export class RetentionSweeper {
 
   async sweep(now = new Date()): Promise<number> {
     try {
-      const ids = await this.jobs.deleteExpired(now);
+      const ids = await this.jobs.findExpired(now);
+      // Files first: a sweep that fails midway leaves rows that the next sweep finds again.
+      for (const id of ids) {
+        await this.files.deletePrefix(jobArtifacts.pagesPrefix(id));
+        await this.files.delete(jobArtifacts.result(id));
+      }
+      await this.jobs.deleteJobs(ids);
       if (ids.length > 0) this.logger.log({ msg: 'deleted expired jobs', count: ids.length });
       return ids.length;
     } catch (e) {

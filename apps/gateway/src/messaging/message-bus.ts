@@ -41,7 +41,7 @@ export class MessageBus implements TaskQueue, OnApplicationShutdown {
     }
   }
 
-  async publishJobFinished(event: { job_id: string; account_id: string | null; status: JobStatus; page_count: number }): Promise<void> {
+  async publishJobFinished(event: { job_id: string; account_id: string | null; status: JobStatus; page_count: number; result_key?: string }): Promise<void> {
     if (event.status !== 'done' && event.status !== 'failed') return;
     await this.bus.publishJobFinished({ ...event, status: event.status });
   }

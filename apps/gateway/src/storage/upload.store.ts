@@ -3,7 +3,7 @@ import type { UploadStore } from '../jobs/job.ports';
 
 export const OBJECT_STORE = Symbol('OBJECT_STORE');
 
-/** Uploads live in object storage only while their job runs. */
+/** The job's files in object storage: the upload (while the job runs), page images and the result document. */
 export class ObjectUploadStore implements UploadStore {
   constructor(private readonly store: ObjectStore) {}
 
@@ -13,5 +13,9 @@ export class ObjectUploadStore implements UploadStore {
 
   delete(key: string): Promise<void> {
     return this.store.delete(key);
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    await this.store.deletePrefix(prefix);
   }
 }

@@ -1,8 +1,9 @@
-import { DocumentError, rasterizePage, textLayerToPage } from '@ocr/documents';
+import { DocumentError, jobArtifacts, rasterizePage, textLayerToPage } from '@ocr/documents';
+import sharp from 'sharp';
 import { JetStreamBus } from '@ocr/messaging';
 import type { OcrEngine } from '@ocr/ocr-engine';
 import { ObjectNotFoundError, ObjectStore } from '@ocr/storage';
-import type { Engine, RasterImage, RasterizedPage, Rasterizer, ResultPublisher, Uploads } from './page.ports';
+import type { Engine, PageImages, RasterImage, RasterizedPage, Rasterizer, ResultPublisher, Uploads } from './page.ports';
 import type { PageOcr } from '@ocr/documents';
 
 /** The upload from object storage; null when it was deleted (its job ended). */
@@ -36,6 +37,18 @@ export class RoutedEngine implements Engine {
 
   recognize(image: RasterImage, options: { language: string; timeoutMs: number }): Promise<PageOcr> {
     return this.engine.recognize(image, options);
+  }
+}
+
+/** Page images as JPEG (quality 85) in object storage, keyed by job and page. */
+export class ObjectStorePageImages implements PageImages {
+  constructor(private readonly store: ObjectStore) {}
+
+  async put(jobId: string, pageIndex: number, image: RasterImage): Promise<void> {
+    const jpeg = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } })
+      .jpeg({ quality: 85, mozjpeg: false })
+      .toBuffer();
+    await this.store.put(jobArtifacts.pageImage(jobId, pageIndex), jpeg, { contentType: 'image/jpeg', size: jpeg.length });
   }
 }
 

@@ -5,6 +5,7 @@ export const UPLOADS = Symbol('UPLOADS');
 export const RASTERIZER = Symbol('RASTERIZER');
 export const ENGINE = Symbol('ENGINE');
 export const RESULTS = Symbol('RESULTS');
+export const PAGE_IMAGES = Symbol('PAGE_IMAGES');
 
 export interface Uploads {
   /** The upload's bytes, or null when it is gone (its job already ended). */
@@ -30,6 +31,11 @@ export interface Rasterizer {
 
 export interface Engine {
   recognize(image: RasterImage, options: { language: string; timeoutMs: number }): Promise<PageOcr>;
+}
+
+/** Keeps each page as rasterized, for the searchable PDF export (deleted with the job's results). */
+export interface PageImages {
+  put(jobId: string, pageIndex: number, image: RasterImage): Promise<void>;
 }
 
 export interface ResultPublisher {

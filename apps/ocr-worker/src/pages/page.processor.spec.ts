@@ -79,8 +79,9 @@ function setup() {
   const rasterizer = new FakeRasterizer();
   const engine = new FakeEngine();
   const results = new FakeResults();
-  const sut = new PageProcessor(config, uploads, rasterizer, engine, results);
-  return { sut, config, uploads, rasterizer, engine, results };
+  const pageImages = { stored: [] as string[], async put(jobId: string, pageIndex: number) { this.stored.push(`${jobId}/${pageIndex}`); } };
+  const sut = new PageProcessor(config, uploads, rasterizer, engine, results, pageImages);
+  return { sut, config, uploads, rasterizer, engine, results, pageImages };
 }
 
 const task: PageTask = { job_id: 'job-1', page_index: 1, upload_key: 'uploads/job-1', language: 'ja' };
@@ -93,6 +94,11 @@ describe(PageProcessor.name, () => {
 
   beforeEach(() => {
     ctx = setup();
+  });
+
+  it('keeps the rasterized page for the searchable PDF before publishing the result', async () => {
+    await ctx.sut.process(task, 1);
+    expect(ctx.pageImages.stored).toEqual(['job-1/1']);
   });
 
   it('keeps a born-digital page’s own text layer and never calls the engine', async () => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { failedPage, type JobPage } from '@ocr/documents';
 import { WORKER_CONFIG, WorkerConfig } from '../config/worker.config';
-import { ENGINE, Engine, isPermanent, RASTERIZER, Rasterizer, RESULTS, ResultPublisher, UPLOADS, Uploads } from './page.ports';
+import { ENGINE, Engine, isPermanent, PAGE_IMAGES, PageImages, RASTERIZER, Rasterizer, RESULTS, ResultPublisher, UPLOADS, Uploads } from './page.ports';
 
 export interface PageTask {
   job_id: string;
@@ -28,6 +28,7 @@ export class PageProcessor {
     @Inject(RASTERIZER) private readonly rasterizer: Rasterizer,
     @Inject(ENGINE) private readonly engine: Engine,
     @Inject(RESULTS) private readonly results: ResultPublisher,
+    @Inject(PAGE_IMAGES) private readonly pageImages: PageImages,
   ) {}
 
   async process(task: PageTask, attempt: number): Promise<PageOutcome> {
@@ -61,6 +62,7 @@ export class PageProcessor {
   private async read(bytes: Buffer, task: PageTask): Promise<JobPage> {
     const t0 = Date.now();
     const raster = await this.rasterizer.rasterize(bytes, task.page_index);
+    await this.pageImages.put(task.job_id, task.page_index, raster.image);
     const rasterMs = Date.now() - t0;
     if (raster.textLayer) {
       return { ...raster.textLayer, index: task.page_index, source: 'text-layer', timings_ms: { ...raster.textLayer.timings_ms, rasterize: rasterMs } };
