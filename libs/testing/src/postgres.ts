@@ -52,6 +52,10 @@ async function startEmbeddedPostgres(): Promise<string> {
   await pg.initialise();
   await pg.start();
   embedded = { stop: () => pg.stop(), dir };
+  // A suite that never calls stopEmbeddedPostgres() must not leave a server running after the
+  // test process ends (SIGINT is Postgres's fast shutdown).
+  const server = (pg as unknown as { process?: { kill(signal: string): void } }).process;
+  process.once('exit', () => server?.kill('SIGINT'));
   return `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
 }
 
