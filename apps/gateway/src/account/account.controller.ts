@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Ip, Param, Post, UseGuards } from '@nestjs/common';
 import { AuthGuard } from '../auth/auth.guard';
 import { CurrentCaller } from '../auth/caller.decorator';
 import type { Caller } from '../billing/billing.repository';
@@ -11,8 +11,8 @@ export class AccountController {
   constructor(private readonly service: AccountService) {}
 
   @Post('accounts')
-  signUp(@Body() dto: CreateAccountDto): Promise<CreatedAccountDto> {
-    return this.service.signUp(dto);
+  signUp(@Body() dto: CreateAccountDto, @Ip() clientIp: string): Promise<CreatedAccountDto> {
+    return this.service.signUp(dto, clientIp);
   }
 
   @Get('account')

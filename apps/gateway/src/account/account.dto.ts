@@ -1,8 +1,10 @@
 import { billingV1 } from '@ocr/proto';
+import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 
 /** `POST /api/v1/accounts/`: sign up for a free account. */
 export class CreateAccountDto {
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
   @IsString({ message: 'email is required.' })
   @MaxLength(254, { message: 'email must be at most 254 characters.' })
   @IsEmail({}, { message: 'email must be an e-mail address.' })

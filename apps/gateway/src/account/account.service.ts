@@ -3,6 +3,7 @@ import { billingV1 } from '@ocr/proto';
 import { BillingRepository, Caller } from '../billing/billing.repository';
 import { DomainError } from '../common/domain-error';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
+import { SignupLimiter } from './signup.limiter';
 import { AccountDto, CreateAccountDto, CreatedAccountDto, IssuedTokenDto, IssueTokenDto, mapAccount } from './account.dto';
 
 export type { AccountDto } from './account.dto';
@@ -18,20 +19,25 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 @Injectable()
 export class AccountService {
+  private readonly signups: SignupLimiter;
+
   constructor(
-    @Inject(GATEWAY_CONFIG) private readonly config: Pick<GatewayConfig, 'signupEnabled'>,
+    @Inject(GATEWAY_CONFIG) private readonly config: Pick<GatewayConfig, 'signupEnabled' | 'signupRateLimit'>,
     @Inject(BillingRepository) private readonly billing: AccountBilling,
-  ) {}
+  ) {
+    this.signups = new SignupLimiter(config.signupRateLimit);
+  }
 
   describe(caller: Caller): AccountDto {
     return mapAccount(this.accountOf(caller, 'An API token is required to see an account.'));
   }
 
-  /** Opens a free account; the response is the only time its token is shown. */
-  async signUp(dto: CreateAccountDto): Promise<CreatedAccountDto> {
+  /** Opens a free account; the response is the only time its token is shown. At most SIGNUP_RATE_LIMIT an hour per IP. */
+  async signUp(dto: CreateAccountDto, clientIp: string): Promise<CreatedAccountDto> {
     if (!this.config.signupEnabled) {
       throw new DomainError('forbidden', 'Sign-up is disabled on this server; ask its operator for an account.');
     }
+    this.signups.take(clientIp);
     const created = await this.billing.createAccount(dto.email.trim(), billingV1.Plan.PLAN_FREE, 0);
     if (!created.account || !created.token) throw new Error('billing CreateAccount answered without an account or token');
     return { account: mapAccount(created.account), token: created.token, token_id: created.token_id };

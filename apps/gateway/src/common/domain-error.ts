@@ -22,6 +22,7 @@ export const ERROR_STATUS = {
   not_ready: 409,
   conflict: 409,
   payload_too_large: 413,
+  rate_limited: 429,
   not_implemented: 501,
   no_worker_pool: 503,
   unavailable: 503,

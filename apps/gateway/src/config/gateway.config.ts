@@ -21,11 +21,19 @@ export const gatewayEnvSchema = z.object({
   INLINE_TIMEOUT: env.duration({ min: 1000 }).default(120_000),
   RESULT_RETENTION: env.duration({ min: 1000 }).default(24 * 3600_000),
   RETENTION_SWEEP_INTERVAL: env.duration({ min: 1000 }).default(5 * 60_000),
+  /**
+   * A job that got no page result for this long has its pages still pending failed (and refunded):
+   * their tasks were lost (a worker died on every delivery until TASK_MAX_DELIVER). Keep it well
+   * above the workers' TASK_ACK_WAIT × TASK_MAX_DELIVER + PAGE_TIMEOUT (defaults: 5 min + 2 min).
+   */
+  PAGE_STALL_TIMEOUT: env.duration({ min: 1000 }).default(30 * 60_000),
   /** Express "trust proxy": which proxies may set X-Forwarded-For (e.g. `loopback`, `10.0.0.0/8`, a hop count). */
   TRUST_PROXY: env.string().optional(),
   VLM_ENABLED: env.boolean().default(false),
   /** `POST /api/v1/accounts/` (self-service sign-up); `false` answers it 403 (accounts then come from the billing CLI). */
   SIGNUP_ENABLED: env.boolean().default(true),
+  /** Sign-ups one client IP may make per hour on one gateway replica; `0` means no limit. */
+  SIGNUP_RATE_LIMIT: env.int({ min: 0, max: 1_000_000 }).default(5),
   LOG_LEVEL: env.oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
 });
 
@@ -48,9 +56,11 @@ export interface GatewayConfig {
   inlineTimeoutMs: number;
   resultRetentionMs: number;
   retentionSweepIntervalMs: number;
+  pageStallTimeoutMs: number;
   trustProxy: string | undefined;
   vlmEnabled: boolean;
   signupEnabled: boolean;
+  signupRateLimit: number;
   logLevel: string;
 }
 
@@ -73,9 +83,11 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
     inlineTimeoutMs: e.INLINE_TIMEOUT,
     resultRetentionMs: e.RESULT_RETENTION,
     retentionSweepIntervalMs: e.RETENTION_SWEEP_INTERVAL,
+    pageStallTimeoutMs: e.PAGE_STALL_TIMEOUT,
     trustProxy: e.TRUST_PROXY,
     vlmEnabled: e.VLM_ENABLED,
     signupEnabled: e.SIGNUP_ENABLED,
+    signupRateLimit: e.SIGNUP_RATE_LIMIT,
     logLevel: e.LOG_LEVEL,
   });
 }
