@@ -134,14 +134,19 @@ describe(rasterizePage.name, () => {
       expect(sut.dpi).toBeCloseTo(96, 0);
     });
 
-    it('renders a 96 ppi scan at no more than 1.5× its own resolution (144 dpi)', async () => {
+    it('renders a 96 ppi scan near its own resolution (the 150 dpi floor), not at 300', async () => {
       const sut = await rasterizePage(await scannedPdf({ pxWidth: 816, pxHeight: 1056 }), 0);
-      expect(sut.dpi).toBeCloseTo(144, 1);
-      expect([sut.image.width, sut.image.height]).toEqual([1224, 1584]);
+      expect(sut.dpi).toBeCloseTo(150, 1);
+      expect([sut.image.width, sut.image.height]).toEqual([1275, 1650]);
       expect(sut.source).toBe('ocr');
       expect(sut.textLayer).toBeUndefined();
       // The scan's black text is in the raster.
       expect(meanInBox(sut.image, [0, 0, sut.image.width, sut.image.height])).toBeLessThan(254);
+    });
+
+    it('does not shrink a page to the resolution of a low-resolution picture covering it (24 ppi → 150 dpi)', async () => {
+      const sut = await rasterizePage(await scannedPdf({ pxWidth: 204, pxHeight: 264 }), 0);
+      expect(sut.dpi).toBeCloseTo(150, 1);
     });
 
     it('renders a 300 ppi scan at 300 dpi', async () => {
@@ -168,7 +173,7 @@ describe(rasterizePage.name, () => {
       expect(sut.source).toBe('ocr');
       expect(sut.textLayer).toBeUndefined();
       expect(sut.textLayerRejected).toMatch(/invisibl/);
-      expect(sut.imageRegions).toEqual([[0, 0, 1224, 1584]]);
+      expect(sut.imageRegions).toEqual([[0, 0, 1275, 1650]]);
     });
 
     it('OCRs a page whose text layer is too short to be its text', async () => {

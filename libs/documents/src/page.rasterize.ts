@@ -143,6 +143,7 @@ async function rasterizePdfPage(bytes: Buffer, pageIndex: number, options: Raste
     maxLongSide: options.maxLongSide ?? DEFAULT_RESOLUTION.maxLongSide,
     maxPixels: options.maxPixels ?? DEFAULT_RESOLUTION.maxPixels,
     maxUpscaleOfNative: options.maxUpscaleOfNative ?? DEFAULT_RESOLUTION.maxUpscaleOfNative,
+    minScanDpi: options.minScanDpi ?? DEFAULT_RESOLUTION.minScanDpi,
   };
   const maxImagePixels = options.maxInputPixels ?? DEFAULT_MAX_INPUT_PIXELS;
   return withPdf(bytes, { timeoutMs: options.timeoutMs ?? 60_000, maxImagePixels }, async (doc) => {

@@ -7,8 +7,13 @@ export interface ResolutionOptions {
   maxLongSide: number;
   /** Pixel count of the raster. */
   maxPixels: number;
-  /** A scanned page is never rendered at more than this times the scan's own resolution. */
+  /** A scanned page is never rendered at more than this times the scan's own resolution… */
   maxUpscaleOfNative: number;
+  /**
+   * …nor below this, whatever the image's own resolution: a low-resolution background picture on
+   * a born-digital page (or a 72 ppi scan) would otherwise make the text too small to read.
+   */
+  minScanDpi: number;
 }
 
 export const DEFAULT_RESOLUTION: Readonly<ResolutionOptions> = {
@@ -16,6 +21,7 @@ export const DEFAULT_RESOLUTION: Readonly<ResolutionOptions> = {
   maxLongSide: 4000,
   maxPixels: 16_000_000,
   maxUpscaleOfNative: 1.5,
+  minScanDpi: 150,
 };
 
 /** An image covering at least this share of the page makes it a scanned page. */
@@ -32,7 +38,8 @@ export function scanResolution(images: readonly PlacedImage[]): number | null {
  * The resolution a PDF page is rendered at:
  * 1. start from the target (`dpi`, 300);
  * 2. a scanned page (an image covering ≥ 50% of it) is not rendered beyond `maxUpscaleOfNative`
- *    (1.5×) the scan's own resolution: a 96 ppi receipt renders at 144 dpi, a 200 ppi scan at 300;
+ *    (1.5×) the scan's own resolution, but never below `minScanDpi` (150): a 96 ppi receipt renders
+ *    at 150 dpi, a 200 ppi scan at 300, a page over a 24 ppi background picture at 150 (not 36);
  * 3. then the raster is capped: its long side at `maxLongSide` (4000 px) and its area at `maxPixels`
  *    (16 MP), so a poster-sized page comes out at a lower resolution instead of exhausting memory.
  * Letter (612×792 pt) at 300 dpi is 2550×3300 px; A4 is 2480×3508 px; both under the caps.
@@ -43,7 +50,7 @@ export function chooseDpi(
   options: ResolutionOptions = DEFAULT_RESOLUTION,
 ): number {
   let dpi = options.dpi;
-  if (scanPpi !== null && scanPpi > 0) dpi = Math.min(dpi, scanPpi * options.maxUpscaleOfNative);
+  if (scanPpi !== null && scanPpi > 0) dpi = Math.min(dpi, Math.max(options.minScanDpi, scanPpi * options.maxUpscaleOfNative));
   const longPt = Math.max(page.widthPt, page.heightPt);
   if (longPt > 0) dpi = Math.min(dpi, (options.maxLongSide * 72) / longPt);
   const areaPt = page.widthPt * page.heightPt;
