@@ -1,6 +1,7 @@
 import { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createHealth, grpcServerOptions, setHealth } from '@ocr/proto';
+import { createObjectStore, describeObjectStore, type ObjectStore, parseObjectStoreUrl } from '@ocr/storage';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { ExportConfig } from './config/export.config';
@@ -16,12 +17,14 @@ export interface ExportApp {
 
 /**
  * Starts the export service's gRPC server on `config.EXPORT_GRPC_URL` with the standard health
- * service beside it, reporting SERVING once it listens (the service is stateless: it has no
- * dependency whose loss would make it unready).
+ * service beside it, reporting SERVING once it listens. It opens the object store of
+ * `config.STORAGE_URL` first (the searchable PDF reads page images from it), so a store that
+ * cannot be reached stops the boot with its reason. `adapters.store` replaces that store (tests).
  */
-export async function startExportApp(config: ExportConfig): Promise<ExportApp> {
+export async function startExportApp(config: ExportConfig, adapters: { store?: ObjectStore } = {}): Promise<ExportApp> {
   const health = createHealth('export');
-  const app = await NestFactory.createMicroservice(AppModule.forRoot(config), {
+  const store = adapters.store ?? (await createObjectStore(config.STORAGE_URL));
+  const app = await NestFactory.createMicroservice(AppModule.forRoot(config, store), {
     ...grpcServerOptions('export', config.EXPORT_GRPC_URL, health),
     bufferLogs: true,
   });
@@ -29,13 +32,14 @@ export async function startExportApp(config: ExportConfig): Promise<ExportApp> {
   app.enableShutdownHooks();
   await app.listen();
   setHealth(health, 'export', 'SERVING');
-  app.get(Logger).log(`export-service listening for gRPC on ${config.EXPORT_GRPC_URL}`);
+  app.get(Logger).log(`export-service listening for gRPC on ${config.EXPORT_GRPC_URL}; page images from ${describeObjectStore(parseObjectStoreUrl(config.STORAGE_URL))}`);
   return {
     app,
     health,
     async close() {
       setHealth(health, 'export', 'NOT_SERVING');
       await app.close();
+      if (!adapters.store) await store.close?.();
     },
   };
 }

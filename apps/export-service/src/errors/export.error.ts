@@ -5,7 +5,10 @@ export type ExportErrorCode =
   | 'FORMAT_UNSPECIFIED'
   | 'FORMAT_UNKNOWN'
   | 'JOB_NOT_FINISHED'
-  | 'FORMAT_NOT_IMPLEMENTED';
+  | 'FORMAT_NOT_IMPLEMENTED'
+  | 'PAGE_IMAGES_REQUIRED'
+  | 'PAGE_IMAGE_MISSING'
+  | 'PAGE_IMAGE_INVALID';
 
 /** An expected failure with a code and a message meant for the caller. */
 export class ExportError extends Error {

@@ -17,6 +17,9 @@ describe(GrpcExceptionFilter.name, () => {
     ['FORMAT_UNKNOWN', status.INVALID_ARGUMENT],
     ['JOB_NOT_FINISHED', status.FAILED_PRECONDITION],
     ['FORMAT_NOT_IMPLEMENTED', status.UNIMPLEMENTED],
+    ['PAGE_IMAGES_REQUIRED', status.INVALID_ARGUMENT],
+    ['PAGE_IMAGE_MISSING', status.FAILED_PRECONDITION],
+    ['PAGE_IMAGE_INVALID', status.FAILED_PRECONDITION],
   ] as const)('maps %s to gRPC status %i with the message', async (code, expected) => {
     await expect(lastValueFrom(sut.catch(new ExportError(code, 'what went wrong')))).rejects.toEqual({
       code: expected,

@@ -13,6 +13,9 @@ export const GRPC_STATUS_OF: Readonly<Record<ExportErrorCode, GrpcStatus>> = {
   FORMAT_UNKNOWN: GrpcStatus.INVALID_ARGUMENT,
   JOB_NOT_FINISHED: GrpcStatus.FAILED_PRECONDITION,
   FORMAT_NOT_IMPLEMENTED: GrpcStatus.UNIMPLEMENTED,
+  PAGE_IMAGES_REQUIRED: GrpcStatus.INVALID_ARGUMENT,
+  PAGE_IMAGE_MISSING: GrpcStatus.FAILED_PRECONDITION,
+  PAGE_IMAGE_INVALID: GrpcStatus.FAILED_PRECONDITION,
 };
 
 /** What the filter needs of a logger (nestjs-pino's PinoLogger fits). */

@@ -5,15 +5,17 @@ import { renderDocx } from './docx.renderer';
 import { renderHocr } from './hocr.renderer';
 import { renderJson } from './json.renderer';
 import { renderMd } from './md.renderer';
-import type { RenderedFile } from './rendered-file';
+import type { PageImages } from '../pages/page-images.repository';
+import { renderPdf } from './pdf.renderer';
+import type { RenderedFile, StreamedFile } from './rendered-file';
 import { renderTxt } from './txt.renderer';
 
-export type { RenderedFile } from './rendered-file';
+export type { RenderedFile, StreamedFile } from './rendered-file';
 
-/** A renderer: a pure function from a validated request to the file. */
-export type Renderer = (input: RenderJob) => RenderedFile | Promise<RenderedFile>;
+/** A renderer: a function from a validated request to the file, whole or streamed. */
+export type Renderer = (input: RenderJob) => RenderedFile | StreamedFile | Promise<RenderedFile | StreamedFile>;
 
-/** The formats that have a renderer. `pdf` has none yet (see the README). */
+/** The formats rendered from the job document alone (pure functions). */
 export const RENDERERS: Partial<Record<ExportFormatName, Renderer>> = {
   txt: ({ job }) => renderTxt(job),
   md: ({ job }) => renderMd(job),
@@ -23,3 +25,8 @@ export const RENDERERS: Partial<Record<ExportFormatName, Renderer>> = {
   hocr: ({ job }) => renderHocr(job),
   alto: ({ job }) => renderAlto(job),
 };
+
+/** Every format: the pure ones and the searchable PDF, drawn on the page images in `images`. */
+export function createRenderers(images: PageImages): Record<ExportFormatName, Renderer> {
+  return { ...(RENDERERS as Record<Exclude<ExportFormatName, 'pdf'>, Renderer>), pdf: (input) => renderPdf(input, images) };
+}

@@ -16,3 +16,10 @@ export function pagesInOrder(job: JobDocument): JobPage[] {
 export function utf8(text: string): Uint8Array {
   return Buffer.from(text, 'utf8');
 }
+
+/** A file produced while it is sent (the searchable PDF): its bytes arrive as the stream is read. */
+export interface StreamedFile {
+  contentType: string;
+  fileName: string;
+  chunks: AsyncIterable<Uint8Array>;
+}

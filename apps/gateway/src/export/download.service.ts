@@ -23,8 +23,16 @@ export class DownloadService {
     res.status(200);
     res.setHeader('Content-Type', file.contentType);
     res.setHeader('Content-Disposition', `attachment; filename="${file.fileName.replace(/["\\\r\n]/g, '_')}"`);
-    for await (const chunk of file.chunks) {
-      if (!res.write(chunk)) await new Promise((r) => res.once('drain', r));
+    try {
+      for await (const chunk of file.chunks) {
+        if (res.destroyed) break;
+        if (!res.write(chunk)) await new Promise((r) => (res.once('drain', r), res.once('close', r)));
+      }
+    } catch (error) {
+      // The status line is gone already: cut the response off, so the client sees a failed
+      // download (no final chunk) rather than a short file that looks whole.
+      res.destroy(error as Error);
+      return;
     }
     res.end();
   }

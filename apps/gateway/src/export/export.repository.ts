@@ -1,9 +1,8 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
-import { status as GrpcStatus } from '@grpc/grpc-js';
+import { type ClientReadableStream, status as GrpcStatus } from '@grpc/grpc-js';
 import { jobArtifacts, type JobDocument } from '@ocr/documents';
 import { exportV1 } from '@ocr/proto';
-import { Observable } from 'rxjs';
 import { DomainError } from '../common/domain-error';
 
 export const EXPORT_CLIENT = Symbol('EXPORT_CLIENT');
@@ -27,32 +26,53 @@ export interface RenderedFile {
   chunks: AsyncIterable<Buffer>;
 }
 
-/** Renders a job through the export service over gRPC, streaming the file back. */
+/** The export service's generated client as grpc-js makes it: a server stream is a Readable. */
+type RawExportClient = {
+  renderDocument(request: exportV1.RenderDocumentRequest): ClientReadableStream<exportV1.RenderDocumentResponse>;
+};
+
+/**
+ * Renders a job through the export service over gRPC, streaming the file back. The call is read
+ * as a Node stream, so a slow HTTP client slows the export service down (gRPC flow control)
+ * instead of the file piling up in the gateway's memory.
+ */
 @Injectable()
 export class ExportRepository implements OnModuleInit {
-  private service!: exportV1.ExportServiceClient;
+  private service!: RawExportClient;
 
   constructor(@Inject(EXPORT_CLIENT) private readonly client: ClientGrpc) {}
 
   onModuleInit(): void {
-    this.service = this.client.getService<exportV1.ExportServiceClient>(exportV1.EXPORT_SERVICE_NAME);
+    this.service = this.client.getClientByServiceName<RawExportClient>(exportV1.EXPORT_SERVICE_NAME);
   }
 
   /** Resolves once the header arrived (so errors become proper HTTP statuses before any byte is sent). */
   async render(job: JobDocument, format: ExportFormatName): Promise<RenderedFile> {
-    const stream = this.service.renderDocument({ job_json: JSON.stringify(job), format: EXPORT_FORMATS[format], page_images_prefix: jobArtifacts.pagesPrefix(job.uuid) });
-    const iterator = toAsyncIterator(stream);
+    const call = this.service.renderDocument({ job_json: JSON.stringify(job), format: EXPORT_FORMATS[format], page_images_prefix: jobArtifacts.pagesPrefix(job.uuid) });
+    const iterator: AsyncIterator<exportV1.RenderDocumentResponse> = call[Symbol.asyncIterator]();
     const first = await iterator.next().catch((e) => Promise.reject(mapError(e)));
     const header = first.done ? undefined : first.value.header;
-    if (!header) throw new Error('the export service sent no header');
+    if (!header) {
+      call.cancel();
+      throw new Error('the export service sent no header');
+    }
     return {
       contentType: header.content_type,
       fileName: header.file_name,
       chunks: (async function* () {
-        for (;;) {
-          const next = await iterator.next();
-          if (next.done) return;
-          if (next.value.chunk) yield Buffer.from(next.value.chunk);
+        let ended = false;
+        try {
+          for (;;) {
+            const next = await iterator.next();
+            if (next.done) {
+              ended = true;
+              return;
+            }
+            if (next.value.chunk) yield Buffer.from(next.value.chunk);
+          }
+        } finally {
+          // The HTTP client went away (or the stream failed): stop the export service rendering.
+          if (!ended) call.cancel();
         }
       })(),
     };
@@ -67,36 +87,4 @@ function mapError(e: unknown): unknown {
   if (code === GrpcStatus.INVALID_ARGUMENT) return new DomainError('bad_parameter', details);
   if (code === GrpcStatus.UNAVAILABLE) return new DomainError('unavailable', 'The export service is not reachable; try again shortly.');
   return e;
-}
-
-/** An rxjs stream as a pull-based async iterator, buffering what arrives before it is asked for. */
-function toAsyncIterator<T>(obs: Observable<T>): AsyncIterator<T> {
-  const queue: T[] = [];
-  let done = false;
-  let failure: unknown;
-  let wake: (() => void) | undefined;
-  obs.subscribe({
-    next: (v) => {
-      queue.push(v);
-      wake?.();
-    },
-    error: (e) => {
-      failure = e;
-      done = true;
-      wake?.();
-    },
-    complete: () => {
-      done = true;
-      wake?.();
-    },
-  });
-  return {
-    async next(): Promise<IteratorResult<T>> {
-      while (queue.length === 0 && !done) await new Promise<void>((r) => (wake = r));
-      wake = undefined;
-      if (queue.length > 0) return { value: queue.shift()!, done: false };
-      if (failure) throw failure;
-      return { value: undefined, done: true };
-    },
-  };
 }
