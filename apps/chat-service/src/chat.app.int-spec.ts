@@ -1,7 +1,12 @@
 import { status } from '@grpc/grpc-js';
 import { ClientGrpc, ClientProxyFactory } from '@nestjs/microservices';
 import { chatV1, checkGrpcHealth, grpcClientOptions, qualifiedServiceName } from '@ocr/proto';
-import { createTestDatabase, freePort, TestDatabase } from '@ocr/testing';
+import { jobArtifacts } from '@ocr/documents';
+import { JetStreamBus } from '@ocr/messaging';
+import { createTestDatabase, freePort, natsPrefix, natsUrl, TestDatabase } from '@ocr/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { lastValueFrom } from 'rxjs';
 import { ChatApp, startChatApp } from './chat.app';
 import { loadChatConfig } from './config/chat.config';
@@ -15,11 +20,27 @@ describe('ChatService over gRPC on Postgres', () => {
   let chat: chatV1.ChatServiceClient;
   const job = receiptJob();
   const owner = 'account-owner';
+  const namespace = natsPrefix('chat');
+  let storageDir: string;
+  let gatewayBus: JetStreamBus;
 
   beforeAll(async () => {
     db = await createTestDatabase('chat');
     url = `127.0.0.1:${await freePort()}`;
-    sut = await startChatApp(loadChatConfig({ CHAT_GRPC_URL: url, DATABASE_URL: db.url, LOG_LEVEL: 'silent', CHAT_MAX_MESSAGE_CHARS: '200' }));
+    storageDir = mkdtempSync(join(tmpdir(), 'chat-int-'));
+    const nats = await natsUrl();
+    sut = await startChatApp(
+      loadChatConfig({
+        CHAT_GRPC_URL: url,
+        DATABASE_URL: db.url,
+        NATS_URL: nats,
+        NATS_NAMESPACE: namespace,
+        STORAGE_URL: storageDir,
+        LOG_LEVEL: 'silent',
+        CHAT_MAX_MESSAGE_CHARS: '200',
+      }),
+    );
+    gatewayBus = await JetStreamBus.connect({ servers: nats, name: 'chat-int-gateway', namespace, logger: { info() {}, warn() {}, error() {} } });
     client = ClientProxyFactory.create(grpcClientOptions('chat', url)) as unknown as ClientGrpc & { close(): void };
     chat = client.getService<chatV1.ChatServiceClient>(chatV1.CHAT_SERVICE_NAME);
     await expect(lastValueFrom(chat.indexJob({ job_json: JSON.stringify(job), account_id: owner }))).resolves.toEqual({ chunks: 11 });
@@ -28,11 +49,55 @@ describe('ChatService over gRPC on Postgres', () => {
   afterAll(async () => {
     client?.close();
     await sut?.close();
+    await gatewayBus?.deleteStreams();
+    await gatewayBus?.close();
     await db?.drop();
+    rmSync(storageDir, { recursive: true, force: true });
   });
 
   const ask = (message: string, conversation = '', account_id = owner, job_id = job.uuid) =>
     lastValueFrom(chat.ask({ job_id, account_id, message, conversation }));
+
+  /** Asks until the answer no longer says the job is unknown (the event is indexed asynchronously). */
+  async function askOnceIndexed(jobId: string, account: string): Promise<chatV1.AskResponse> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      try {
+        return await ask('What is the total?', '', account, jobId);
+      } catch (error) {
+        if ((error as { code?: number }).code !== status.NOT_FOUND || Date.now() > deadline) throw error;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
+
+  it('indexes a finished account job announced on ocr.jobs.finished, from its document in object storage', async () => {
+    const announced = receiptJob('7a1d3c52-1111-4000-8000-00000000000b');
+    const key = jobArtifacts.result(announced.uuid);
+    await sut.store.put(key, Buffer.from(JSON.stringify(announced)));
+    await gatewayBus.publishJobFinished({ job_id: announced.uuid, account_id: owner, status: 'done', page_count: 2, result_key: key });
+    const res = await askOnceIndexed(announced.uuid, owner);
+    expect(res.message!.citations[0]).toMatchObject({ page: 1, snippet: 'TOTAL 5.70' });
+  });
+
+  it('keeps nothing of anonymous or failed jobs announced, and survives a redelivered announcement', async () => {
+    const anonymous = receiptJob('7a1d3c52-2222-4000-8000-00000000000c');
+    await sut.store.put(jobArtifacts.result(anonymous.uuid), Buffer.from(JSON.stringify(anonymous)));
+    await gatewayBus.publishJobFinished({ job_id: anonymous.uuid, account_id: null, status: 'done', page_count: 2, result_key: jobArtifacts.result(anonymous.uuid) });
+    await gatewayBus.publishJobFinished({ job_id: '7a1d3c52-3333-4000-8000-00000000000d', account_id: owner, status: 'failed', page_count: 1 });
+    // A marker published after them: once it is indexed, the two before it were handled.
+    const marker = receiptJob('7a1d3c52-4444-4000-8000-00000000000e');
+    await sut.store.put(jobArtifacts.result(marker.uuid), Buffer.from(JSON.stringify(marker)));
+    await gatewayBus.publish('ocr.jobs.finished', { job_id: marker.uuid, account_id: owner, status: 'done', page_count: 2, result_key: jobArtifacts.result(marker.uuid) });
+    await gatewayBus.publish('ocr.jobs.finished', { job_id: marker.uuid, account_id: owner, status: 'done', page_count: 2, result_key: jobArtifacts.result(marker.uuid) });
+    await askOnceIndexed(marker.uuid, owner);
+    const rows: { job_id: string }[] = await sut.db.query(`SELECT job_id FROM chat.jobs WHERE job_id = ANY($1)`, [
+      [anonymous.uuid, '7a1d3c52-3333-4000-8000-00000000000d', marker.uuid],
+    ]);
+    expect(rows.map((r) => r.job_id)).toEqual([marker.uuid]);
+    const [{ n }] = await sut.db.query(`SELECT count(*)::int AS n FROM chat.chunks WHERE job_id = $1`, [marker.uuid]);
+    expect(n).toBe(11);
+  });
 
   it('migrates its own schema and reports SERVING', async () => {
     await expect(checkGrpcHealth(url, qualifiedServiceName('chat'))).resolves.toBe('SERVING');

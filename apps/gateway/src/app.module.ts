@@ -10,6 +10,9 @@ import { AccountController } from './account/account.controller';
 import { AccountService } from './account/account.service';
 import { AuthGuard } from './auth/auth.guard';
 import { BILLING_CLIENT, BillingRepository } from './billing/billing.repository';
+import { ChatController } from './chat/chat.controller';
+import { CHAT_CLIENT, ChatRepository } from './chat/chat.repository';
+import { ChatService } from './chat/chat.service';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { ConfigModule } from './config/config.module';
 import { GATEWAY_CONFIG, GatewayConfig } from './config/gateway.config';
@@ -26,6 +29,7 @@ import { DOCUMENT_INSPECTOR, LANGUAGE_CATALOG, TASK_QUEUE, UPLOAD_STORE } from '
 import { JobRepository } from './jobs/job.repository';
 import { JobService } from './jobs/job.service';
 import { RetentionSweeper } from './jobs/retention.sweeper';
+import { StalledPageSweeper } from './jobs/stalled-page.sweeper';
 import { EngineLanguageCatalog } from './languages/language.catalog';
 import { LanguageController } from './languages/language.controller';
 import { MessageBus } from './messaging/message-bus';
@@ -54,7 +58,7 @@ import { ToolController } from './tools/tool.controller';
       useFactory: (c: GatewayConfig) => ({ limits: { fileSize: c.maxUploadBytes, files: 1, fields: 20 } }),
     }),
   ],
-  controllers: [JobController, DownloadController, LanguageController, ToolController, AccountController, HealthController],
+  controllers: [JobController, DownloadController, LanguageController, ToolController, AccountController, HealthController, ChatController],
   providers: [
     { provide: APP_FILTER, useClass: HttpExceptionFilter },
     {
@@ -68,6 +72,13 @@ import { ToolController } from './tools/tool.controller';
       useFactory: (c: GatewayConfig) => ClientProxyFactory.create(grpcClientOptions('export', c.exportGrpcUrl)) as unknown as ClientGrpc,
     },
     ExportRepository,
+    {
+      provide: CHAT_CLIENT,
+      inject: [GATEWAY_CONFIG],
+      useFactory: (c: GatewayConfig) => ClientProxyFactory.create(grpcClientOptions('chat', c.chatGrpcUrl)) as unknown as ClientGrpc,
+    },
+    ChatRepository,
+    ChatService,
     DownloadService,
     { provide: JetStreamBus, inject: [GATEWAY_CONFIG], useFactory: (c: GatewayConfig) => MessageBus.connect(c) },
     { provide: OBJECT_STORE, inject: [GATEWAY_CONFIG], useFactory: (c: GatewayConfig) => createObjectStore(c.storageUrl) },
@@ -87,6 +98,7 @@ import { ToolController } from './tools/tool.controller';
     JobWaiter,
     JobService,
     RetentionSweeper,
+    StalledPageSweeper,
     ToolCatalog,
     AccountService,
     HealthService,
@@ -100,6 +112,7 @@ export class AppModule implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly jobs: JobService,
     private readonly waiter: JobWaiter,
     private readonly sweeper: RetentionSweeper,
+    private readonly stalled: StalledPageSweeper,
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
   ) {}
 
@@ -109,10 +122,12 @@ export class AppModule implements OnApplicationBootstrap, OnApplicationShutdown 
     const recovered = await this.jobs.recover();
     if (recovered > 0) this.logger.log({ msg: 'finished housekeeping of jobs left over', jobs: recovered });
     this.sweeper.start();
+    this.stalled.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.sweeper.stop();
+    this.stalled.stop();
     await this.store.close?.();
   }
 }

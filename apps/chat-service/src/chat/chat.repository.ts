@@ -42,6 +42,8 @@ export class ChatRepository {
   /** Replaces whatever was indexed for the job with these pages and chunks, in one transaction. */
   async replaceJob(job: IndexedJob): Promise<void> {
     await this.db.transaction(async (m) => {
+      // The event consumer and an on-demand IndexJob may index the same job at once: one at a time.
+      await m.query(`SELECT pg_advisory_xact_lock(hashtext('chat.jobs'), hashtext($1))`, [job.jobId]);
       await m.query(`DELETE FROM chat.jobs WHERE job_id = $1`, [job.jobId]);
       await m.query(`INSERT INTO chat.jobs (job_id, account_id, page_count) VALUES ($1, $2, $3)`, [job.jobId, job.accountId, job.pages.length]);
       if (job.pages.length > 0) {

@@ -75,6 +75,13 @@ describe(ChatService.name, () => {
     expect(second.message!.citations[0].snippet).toBe('Cashier: Nur');
   });
 
+  it('does not lean on the previous question when a follow-up names something the document lacks', async () => {
+    const first = await ask('Who is the cashier?');
+    const second = await ask('What is the name of the pilot?', first.conversation);
+    expect(second.message!.citations).toEqual([]);
+    expect(second.message!.content).toMatch(/could not find/i);
+  });
+
   it('does not let another account continue a conversation', async () => {
     const first = await ask('What is the total?');
     await sut.indexJob({ job_json: JSON.stringify(receiptJob('other-job')), account_id: 'acc' });

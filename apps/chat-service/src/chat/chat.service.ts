@@ -4,7 +4,7 @@ import { ChatError } from '../errors/chat.error';
 import { mapConversation, mapMessage, parseAskRequest, parseHistoryRequest, parseIndexRequest } from './chat.dto';
 import { ChatRepository } from './chat.repository';
 import { Answer, Chunk, declined, extractiveAnswer } from './extractive.answerer';
-import { analyzeQuestion, Intent, Question } from './question';
+import { analyzeQuestion, Intent, Question, specificTerms } from './question';
 
 export const CHAT_OPTIONS = Symbol('CHAT_OPTIONS');
 export interface ChatOptions {
@@ -14,9 +14,12 @@ export interface ChatOptions {
 /** POSIX patterns (for Postgres `~*`) that find candidate lines for what a question asks for. */
 const SQL_PATTERNS: Partial<Record<Intent, string>> = {
   amount: '[0-9][.,][0-9]{2}([^0-9]|$)',
-  date: '[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2,4}|[0-9]{4}[/.-][0-9]{1,2}[/.-][0-9]{1,2}|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.? ',
+  date: '[0-9]{1,2} ?[/.-] ?[0-9]{1,2} ?[/.-] ?[0-9]{2,4}|[0-9]{4} ?[/.-] ?[0-9]{1,2} ?[/.-] ?[0-9]{1,2}|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.? ',
   address: '(jalan|jln|road|street|avenue|lorong|taman)|[0-9]{5}',
 };
+
+/** Lines from the top of the first page that the issuer and address questions look at. */
+const LEADING_LINES = 20;
 
 @Injectable()
 export class ChatService {
@@ -47,8 +50,9 @@ export class ChatService {
       }
     }
     let answer = await this.answer(input.jobId, input.message, analyzeQuestion(input.message));
-    // A follow-up ("and its date?") may lean on the question before it.
-    if (answer.citations.length === 0 && conversation !== null) {
+    // An elliptical follow-up ("and his name?") may lean on the question before it; one that names
+    // something of its own ("what is the name of the pilot?") that the document lacks may not.
+    if (answer.citations.length === 0 && conversation !== null && specificTerms(analyzeQuestion(input.message)).length === 0) {
       const [previous] = await this.repo.recentUserMessages(conversation, 1);
       if (previous) {
         const now = analyzeQuestion(input.message);
@@ -83,7 +87,8 @@ export class ChatService {
       const pattern = SQL_PATTERNS[intent];
       if (pattern) retrieved.push(...(await this.repo.matching(jobId, pattern, 50)));
     }
-    const leading = question.intents.has('company') ? await this.repo.leadingLines(jobId, 4) : [];
+    // Documents name their issuer and address at the top of the first page.
+    const leading = question.intents.has('company') || question.intents.has('address') ? await this.repo.leadingLines(jobId, LEADING_LINES) : [];
     const answer = extractiveAnswer(text, question, retrieved, leading);
     if (answer.citations.length === 0) return answer;
     const pages = await this.repo.pageTexts(jobId, [...new Set(answer.citations.map((c) => c.page))]);

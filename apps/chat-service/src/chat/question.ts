@@ -10,7 +10,8 @@ export interface Question {
 const STOP_WORDS = new Set(
   `a an and are as at be by can could did do does for from has have how i in is it its of on or please show
   tell that the their them there these this those to was what when where which who whom whose why will with
-  would you your me my we our about any find give list get says say document page receipt invoice`.split(/\s+/),
+  would you your me my we our about any find give list get says say document page receipt invoice he she him his
+  her hers they them their also`.split(/\s+/),
 );
 
 const INTENT_WORDS: Record<Intent, RegExp> = {
@@ -19,6 +20,20 @@ const INTENT_WORDS: Record<Intent, RegExp> = {
   company: /\b(company|issued|issuer|vendor|merchant|store|shop|seller|business)\b/i,
   address: /\b(address|located|location|where)\b/i,
 };
+
+/** Question words that name what is asked for (an intent), not what it is about. */
+export const INTENT_VOCABULARY = new Set(
+  `total amount sum price cost paid pay due balance much charge charged charges grand net nett date dated when day
+  company issued issuer vendor merchant store shop seller business address located location where`.split(/\s+/),
+);
+
+/** Words so common in questions that matching one of them alone is no evidence of an answer. */
+export const GENERIC_TERMS = new Set(['name', 'number', 'no', 'type', 'value', 'details', 'detail', 'info', 'information', 'kind', 'many']);
+
+/** The words that say what a question is about, beyond the kind of value it asks for and generic words. */
+export function specificTerms(question: Question): string[] {
+  return question.terms.filter((t) => !INTENT_VOCABULARY.has(t) && !GENERIC_TERMS.has(t));
+}
 
 /** Words, numbers and amounts of a text as full-text terms (letters and digits only, so safe in a tsquery). */
 export function termsOf(text: string): string[] {

@@ -1,4 +1,5 @@
 import { env, EnvSource, FrozenConfig, loadConfig } from '@ocr/config';
+import { parseObjectStoreUrl } from '@ocr/storage';
 import { z } from 'zod';
 
 const grpcAddress = () =>
@@ -8,11 +9,32 @@ const grpcAddress = () =>
       message: 'expected host:port, e.g. 0.0.0.0:50053',
     });
 
+/** Accepts what `createObjectStore` accepts (a folder, file://, s3://, s3+http://). */
+const storageUrl = () =>
+  env.string().superRefine((v, ctx) => {
+    try {
+      parseObjectStoreUrl(v);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  });
+
 /** Every environment variable the chat service reads, with its default. */
 export const chatConfigSchema = z.object({
   CHAT_GRPC_URL: grpcAddress().default('0.0.0.0:50053'),
   DATABASE_URL: env.url({ protocols: ['postgres', 'postgresql'] }),
+  /** Where `ocr.jobs.finished` arrives (durable consumer on the events stream). */
+  NATS_URL: env.url({ protocols: ['nats', 'tls'] }).default('nats://127.0.0.1:4222'),
+  /** The gateway's NATS namespace (prefix of subjects and streams), when it runs with one. */
+  NATS_NAMESPACE: env
+    .string()
+    .refine((v) => /^[A-Za-z0-9_-]+$/.test(v), { message: 'expected letters, digits, _ or -' })
+    .optional(),
+  /** The object store the gateway writes finished job documents to (`results/<job>.json`). */
+  STORAGE_URL: storageUrl().default('./.data/storage'),
   CHAT_MAX_MESSAGE_CHARS: env.int({ min: 1, max: 100_000 }).default(2000),
+  /** Finished jobs indexed at once from `ocr.jobs.finished`. */
+  CHAT_INDEX_CONCURRENCY: env.int({ min: 1, max: 64 }).default(2),
   LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const).default('info'),
 });
 
