@@ -33,8 +33,10 @@ export interface BusConnectOptions {
    */
   namespace?: string;
   logger?: BusLogger;
-  /** Passed to the client; default 2 s. */
+  /** Connection and JetStream API request timeout; default 5 s. */
   timeoutMs?: number;
+  /** How long `connect` keeps retrying an unreachable server before it fails; default 60 s. */
+  connectDeadlineMs?: number;
 }
 
 export interface StreamOptions {
@@ -108,16 +110,28 @@ export class JetStreamBus {
     if (options.namespace !== undefined && !/^[A-Za-z0-9_-]+$/.test(options.namespace)) {
       throw new MessagingError(`namespace must be letters, digits, _ or -, got ${JSON.stringify(options.namespace)}`);
     }
-    const timeout = options.timeoutMs ?? 2_000;
-    const nc = await connect({
-      servers: options.servers,
-      name: options.name,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 250,
-      timeout,
-    });
-    const jsm = await jetstreamManager(nc, { timeout });
-    return new JetStreamBus(nc, jetstream(nc, { timeout }), jsm, options.namespace, options.logger ?? jsonLineLogger('messaging'));
+    const timeout = options.timeoutMs ?? 5_000;
+    // A server that is starting, restarting or slow under load is waited for, up to a deadline,
+    // rather than failing the service's boot on the first refused or slow attempt.
+    const deadline = Date.now() + (options.connectDeadlineMs ?? 60_000);
+    let nc: NatsConnection | undefined;
+    let jsm: JetStreamManager | undefined;
+    for (let attempt = 1; !jsm; attempt++) {
+      try {
+        nc = await connect({ servers: options.servers, name: options.name, maxReconnectAttempts: -1, reconnectTimeWait: 250, timeout });
+        jsm = await jetstreamManager(nc, { timeout });
+      } catch (error) {
+        await nc?.close().catch(() => undefined);
+        nc = undefined;
+        if (Date.now() >= deadline) throw error;
+        (options.logger ?? jsonLineLogger('messaging')).warn('NATS not reachable yet, retrying', {
+          attempt,
+          error: (error as Error).message,
+        });
+        await new Promise((r) => setTimeout(r, Math.min(2_000, 250 * attempt)));
+      }
+    }
+    return new JetStreamBus(nc!, jetstream(nc!, { timeout }), jsm, options.namespace, options.logger ?? jsonLineLogger('messaging'));
   }
 
   private async watchStatus(): Promise<void> {
