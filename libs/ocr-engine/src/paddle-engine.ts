@@ -2,7 +2,7 @@ import type { PageOcr } from '@ocr/documents';
 import * as ort from 'onnxruntime-node';
 import type { OcrEngine, RasterImage, RecognizeOptions } from './engine';
 import { Deadline, OcrEngineError } from './errors';
-import { shiftQuad, type Point, type Quad } from './geometry/geometry';
+import { bounds, shiftQuad, type Point, type Quad } from './geometry/geometry';
 import { defaultModelPaths, readDictionary, type PaddleModelPaths } from './models';
 import { DEFAULT_PIPELINE, mergePipeline, type PaddleEngineOptions, type PipelineOptions, type PipelineOverrides } from './options';
 import { assemble, type AssemblyLine } from './pipeline/assemble/assemble';
@@ -10,10 +10,12 @@ import { classify } from './pipeline/classify/classify';
 import { cropLine, rotate180, type LineCrop } from './pipeline/crop/crop';
 import { ctcClasses } from './pipeline/recognize/ctc';
 import { detect } from './pipeline/detect/detect';
+import { mergeLineImage } from './pipeline/detect/line-image';
 import { loadRaster, type PageRaster } from './pipeline/load/load';
 import { isUpsideDown, longestBoxes, looksTurned, meanScore } from './pipeline/orient/orient';
 import { recognize, type RecognizedLine } from './pipeline/recognize/recognize';
 import type { ModelRunner } from './pipeline/session';
+import { detectTables, markdownWithTables } from './tables';
 
 /** Per-call options of the Paddle engine: the common ones plus optional pipeline overrides. */
 export interface PaddleRecognizeOptions extends RecognizeOptions {
@@ -117,7 +119,8 @@ export class PaddleOcrEngine implements OcrEngine {
     });
     if (boxes.length === 0) return empty();
 
-    const quads = boxes.map((b) => b.quad);
+    // A line image is read as one line, not as the word fragments detection found on it.
+    const quads = mergeLineImage(boxes.map((b) => b.quad), page.width, page.height, p.lineImage);
     const rec = (crops: LineCrop[]) => recognize(crops, this.rec, this.dict, p.rec, () => deadline.check('recognize'));
     const crop = (q: Quad) => cropLine(page, q, p.crop);
 
@@ -172,13 +175,16 @@ export class PaddleOcrEngine implements OcrEngine {
     crops = [];
     lines = [];
     const page2 = await timed('assemble', () => assemble(kept, p.assemble));
+    // Tables (ruled and borderless) kept as cells; markdown shows them as tables in place of their lines.
+    const tables = await timed('tables', () => (turn === 0 ? detectTables(page, page2.blocks.flatMap((b) => b.lines)) : []));
+    const markdown = tables.length === 0 ? page2.markdown : markdownWithTables(kept, (l) => bounds(l.quad), tables, (ls) => assemble(ls, p.assemble).markdown);
     return {
       width: page.width,
       height: page.height,
       text: page2.text,
-      markdown: page2.markdown,
+      markdown,
       blocks: page2.blocks,
-      tables: [],
+      tables,
       mean_confidence: page2.meanConfidence,
       language,
       engine: this.name,

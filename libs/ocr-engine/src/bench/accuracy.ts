@@ -4,7 +4,9 @@
  *   pnpm bench:accuracy [evalDir=../shared/eval/dev] [outDir=bench-out/accuracy]
  *
  * Reads `<evalDir>/index.json`, reads every entry's pages (images as they are; PDFs from their
- * `render-N.png` pages when present, else rendered at 200 dpi with poppler's `pdftoppm`), runs the
+ * `render-N.png` pages when present, else rasterized by `@ocr/documents`' `rasterizePage` as the worker
+ * does, at a resolution that follows the embedded scan's own; born-digital pages, whose text layer the
+ * worker would use, are rendered at 200 dpi with poppler's `pdftoppm`), runs the
  * engine with the entry's `lang` as the hint, writes `<outDir>/<id>.txt` (pages joined by \f),
  * scores the folder with `score.py` (next to evalDir, or $SCORE_PY) and prints, per category,
  * mean CER and word F1 (case-insensitive), word recall, seconds per page and the peak RSS; the
@@ -16,7 +18,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { Line, PageOcr } from '@ocr/documents';
+import { DocumentError, rasterizePage, type Line, type PageOcr } from '@ocr/documents';
 import type { RasterImage } from '../engine';
 import { createPaddleEngine } from '../paddle-engine';
 import { RoutingEngine } from '../router/routing.engine';
@@ -58,6 +60,19 @@ function parsePpm(buf: Buffer): RasterImage {
   return { data: buf.subarray(i), width: Number(w), height: Number(h), channels };
 }
 
+/** Render one PDF page at 200 dpi with poppler's `pdftoppm` (born-digital pages, see `pagesOf`). */
+function renderWithPdftoppm(pdf: string, pageIndex: number): RasterImage {
+  const tmp = mkdtempSync(join(tmpdir(), 'ocr-bench-'));
+  try {
+    execFileSync('pdftoppm', ['-r', '200', '-f', String(pageIndex + 1), '-l', String(pageIndex + 1), pdf, join(tmp, 'p')]);
+    const file = readdirSync(tmp).find((f) => /\.p[pg]m$/.test(f));
+    if (!file) throw new Error(`pdftoppm rendered nothing for page ${pageIndex + 1} of ${pdf}`);
+    return parsePpm(readFileSync(join(tmp, file)));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 async function pagesOf(evalDir: string, entry: Entry): Promise<RasterImage[]> {
   const pdfs = entry.local.pdf ? [entry.local.pdf].flat() : entry.local.image.filter((p) => p.toLowerCase().endsWith('.pdf'));
   if (pdfs.length > 0) {
@@ -66,14 +81,21 @@ async function pagesOf(evalDir: string, entry: Entry): Promise<RasterImage[]> {
       .filter((f) => /^render-\d+\.png$/.test(f))
       .sort((a, b) => Number(a.match(/\d+/)![0]) - Number(b.match(/\d+/)![0]));
     if (renders.length > 0) return Promise.all(renders.map(async (f) => decodeImage(readFileSync(join(dirname(pdf), f)))));
-    const tmp = mkdtempSync(join(tmpdir(), 'ocr-bench-'));
-    try {
-      execFileSync('pdftoppm', ['-r', '200', pdf, join(tmp, 'p')]);
-      const files = readdirSync(tmp).filter((f) => /\.p[pg]m$/.test(f)).sort();
-      return files.map((f) => parsePpm(readFileSync(join(tmp, f))));
-    } finally {
-      rmSync(tmp, { recursive: true, force: true });
+    // The platform's own rasterizer, as the worker runs it: a scanned page at a resolution that follows
+    // the embedded scan's own. A page the worker would not OCR (its text layer is used) is rendered at
+    // 200 dpi instead, so that OCR is what is measured.
+    const bytes = readFileSync(pdf);
+    const pages: RasterImage[] = [];
+    for (let index = 0; ; index++) {
+      try {
+        const page = await rasterizePage(bytes, index);
+        pages.push(page.source === 'ocr' ? page.image : renderWithPdftoppm(pdf, index));
+      } catch (err) {
+        if (err instanceof DocumentError && err.code === 'page_out_of_range') break;
+        throw err;
+      }
     }
+    return pages;
   }
   return Promise.all(entry.local.image.map((p) => decodeImage(readFileSync(join(evalDir, p)))));
 }

@@ -8,7 +8,7 @@ import { RoutingEngine } from './routing.engine';
 
 /** A stand-in for the PP-OCRv4 engine: records its calls and answers with a fixed page. */
 class FakePaddle implements OcrEngine {
-  readonly name = 'pp-ocrv4';
+  name = 'pp-ocrv4';
   readonly calls: RecognizeOptions[] = [];
   constructor(private readonly text: string, private readonly confidence: number) {}
   async recognize(image: RasterImage, options: RecognizeOptions): Promise<PageOcr> {
@@ -82,6 +82,24 @@ describe(RoutingEngine.name, () => {
     expect(paddle.calls.map((c) => c.language)).toEqual(['en']);
     const withoutPaddle = new RoutingEngine({ tesseract });
     await expect(withoutPaddle.recognize(await renderText(['Hello world']), { language: 'en' })).resolves.toMatchObject({ engine: 'tesseract-5', language: 'en', text: 'Hello world' });
+  });
+
+  it('reads an unsure Tesseract page of a Latin-script language again with PP-OCRv4 and keeps the more confident reading', async () => {
+    const unsureTesseract = Object.assign(new FakePaddle('He Ada int Lutte', 0.35), { name: 'tesseract-5' });
+    const paddle = new FakePaddle('Madame Andree Mocquard', 0.68);
+    const sut = new RoutingEngine({ tesseract: unsureTesseract, paddle });
+    const image = await renderText(['x']);
+    await expect(sut.recognize(image, { language: 'fr' })).resolves.toMatchObject({ engine: 'pp-ocrv4', text: 'Madame Andree Mocquard' });
+    expect(paddle.calls.map((c) => c.language)).toEqual(['en']);
+  });
+
+  it('keeps a confident Tesseract reading of a Latin-script language, and never checks other scripts with PP-OCRv4', async () => {
+    const paddle = new FakePaddle('Madame Andree', 0.99);
+    const sureTesseract = Object.assign(new FakePaddle('Madame Andrée', 0.9), { name: 'tesseract-5' });
+    await expect(new RoutingEngine({ tesseract: sureTesseract, paddle }).recognize(await renderText(['x']), { language: 'fr' })).resolves.toMatchObject({ text: 'Madame Andrée' });
+    const unsureCyrillic = Object.assign(new FakePaddle('Съешь', 0.3), { name: 'tesseract-5' });
+    await expect(new RoutingEngine({ tesseract: unsureCyrillic, paddle }).recognize(await renderText(['x']), { language: 'ru' })).resolves.toMatchObject({ text: 'Съешь' });
+    expect(paddle.calls).toHaveLength(0);
   });
 
   it('rejects an unknown language with a typed error', async () => {

@@ -12,9 +12,15 @@ export interface AutoRoutingOptions {
   readonly minConfidence: number;
   /** Below this mean confidence, a PP-OCRv4 reading of a Latin/unknown page is checked against Tesseract's Latin model. */
   readonly paddleMinConfidence: number;
+  /**
+   * A page of a Latin-script language that Tesseract reads (`fr`, `de`, …) with a mean confidence below
+   * this is read again by PP-OCRv4, and the more confident reading is kept (handwriting, which
+   * Tesseract's print models turn into noise). The accents PP-OCRv4 cannot read cost less than that.
+   */
+  readonly latinFallbackConfidence: number;
 }
 
-export const DEFAULT_AUTO_ROUTING: AutoRoutingOptions = { minScriptShare: 0.6, minConfidence: 0.6, paddleMinConfidence: 0.8 };
+export const DEFAULT_AUTO_ROUTING: AutoRoutingOptions = { minScriptShare: 0.6, minConfidence: 0.6, paddleMinConfidence: 0.8, latinFallbackConfidence: 0.6 };
 
 export interface RoutingEngineDeps {
   /** Reads the languages the registry gives to Tesseract (and everything when paddle is absent). */
@@ -86,15 +92,24 @@ export class RoutingEngine implements OcrEngine {
     if (!this.paddle) return this.readAs(image, script === 'Hans' ? 'ch' : 'und-Latn', remaining('recognition'));
     const paddle = await this.paddle.recognize(image, { language: script === 'Latn' ? 'en' : 'ch', timeoutMs: remaining('recognition') });
     if (script === 'Hans' || paddle.mean_confidence >= this.auto.paddleMinConfidence) return paddle;
-    const latin = await this.readAs(image, 'und-Latn', remaining('recognition'));
+    const latin = await this.readAs(image, 'und-Latn', remaining('recognition'), false);
     return latin.mean_confidence > paddle.mean_confidence ? latin : paddle;
   }
 
-  /** A language given by code (or codes): the engine the registry names; Tesseract when PP-OCRv4 is absent. */
-  private readAs(image: RasterImage, language: string, timeoutMs: number | undefined): Promise<PageOcr> {
+  /**
+   * A language given by code (or codes): the engine the registry names; Tesseract when PP-OCRv4 is absent.
+   * An unsure Tesseract reading of a Latin-script page is checked against PP-OCRv4 (see `latinFallbackConfidence`).
+   */
+  private async readAs(image: RasterImage, language: string, timeoutMs: number | undefined, checkWithPaddle = true): Promise<PageOcr> {
     const resolved = resolveLanguages(language);
-    const engine = resolved.engine === 'pp-ocrv4' && this.paddle ? this.paddle : this.tesseract;
-    return engine.recognize(image, { language: resolved.code, timeoutMs });
+    if (resolved.engine === 'pp-ocrv4' && this.paddle) return this.paddle.recognize(image, { language: resolved.code, timeoutMs });
+    const started = performance.now();
+    const page = await this.tesseract.recognize(image, { language: resolved.code, timeoutMs });
+    if (!this.paddle || !checkWithPaddle || !resolved.entries.every((e) => e.script === 'Latn') || page.mean_confidence >= this.auto.latinFallbackConfidence) return page;
+    const left = timeoutMs === undefined ? undefined : timeoutMs - (performance.now() - started);
+    if (left !== undefined && left <= 0) throw new OcrEngineError('timeout', `page took longer than ${timeoutMs} ms (stopped before the second reading)`);
+    const paddle = await this.paddle.recognize(image, { language: 'en', timeoutMs: left });
+    return paddle.mean_confidence > page.mean_confidence ? paddle : page;
   }
 }
 

@@ -5,6 +5,7 @@ import { debianPackageForModel, resolveLanguages } from '../languages/language.r
 import { encodePng } from './png';
 import { DEFAULT_TIMEOUT_MS, listInstalledModels, runTesseract, type TesseractCliOptions } from './tesseract.cli';
 import { TesseractError } from './tesseract.errors';
+import { isNoiseLine, NOISE_DEFAULTS, type NoiseOptions } from './noise.filter';
 import { parseTesseractTsv } from './tsv.parser';
 
 export const TESSERACT_ENGINE_NAME = 'tesseract-5';
@@ -12,6 +13,8 @@ export const TESSERACT_ENGINE_NAME = 'tesseract-5';
 export interface TesseractEngineOptions extends TesseractCliOptions {
   /** Page segmentation mode; default 3 (fully automatic, no OSD). */
   readonly psm?: number;
+  /** Which lines are dropped as noise (default `NOISE_DEFAULTS`); `false` keeps every line. */
+  readonly noise?: NoiseOptions | false;
 }
 
 /**
@@ -39,7 +42,9 @@ export class TesseractEngine implements OcrEngine {
     const run = await runTesseract(args, png, { ...this.options, timeoutMs: remainingMs });
     if (run.exitCode !== 0) throw this.failure(run.stderr, run.exitCode);
     const done = performance.now();
+    const noise = this.options.noise ?? NOISE_DEFAULTS;
     return parseTesseractTsv(run.stdout, {
+      ...(noise ? { keepLine: (line) => !isNoiseLine(line, noise) } : {}),
       width: image.width,
       height: image.height,
       language: language.code,

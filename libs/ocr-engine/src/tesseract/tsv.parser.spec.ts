@@ -66,3 +66,21 @@ describe(paragraphMarkdown.name, () => {
     expect(paragraphMarkdown(['1. not a list'])).toBe('1\\. not a list');
   });
 });
+
+describe('parseTesseractTsv keepLine', () => {
+  it('leaves out the lines it rejects, with their words, from text and blocks, but not from the page confidence', () => {
+    const tsv = [
+      header,
+      row(4, 1, 1, 1, 0, [10, 10, 400, 40], -1),
+      row(5, 1, 1, 1, 1, [10, 10, 100, 40], 96, 'Bonjour'),
+      row(4, 1, 1, 2, 0, [10, 60, 300, 40], -1),
+      row(5, 1, 1, 2, 1, [10, 60, 300, 40], 12, '|/'),
+      row(4, 2, 1, 1, 0, [10, 300, 300, 40], -1),
+      row(5, 2, 1, 1, 1, [10, 300, 300, 40], 10, '—'),
+    ].join('\n');
+    const sut = parseTesseractTsv(tsv, { ...context, keepLine: (line) => line.confidence >= 0.3 });
+    expect(sut.text).toBe('Bonjour');
+    expect(sut.blocks).toHaveLength(1);
+    expect(sut.mean_confidence).toBeCloseTo((7 * 0.96 + 2 * 0.12 + 1 * 0.1) / 10, 4);
+  });
+});

@@ -8,6 +8,12 @@ export interface TsvPageContext {
   language: string;
   engine: string;
   timings_ms: Record<string, number>;
+  /**
+   * Lines for which this returns false are left out (with their words) of the text and blocks; default:
+   * keep every line. They still count in `mean_confidence`, which stays the engine's confidence in its
+   * reading of the whole page (the router compares engines by it: dropping noise must not raise it).
+   */
+  keepLine?: (line: Line) => boolean;
 }
 
 const HEADER = ['level', 'page_num', 'block_num', 'par_num', 'line_num', 'word_num', 'left', 'top', 'width', 'height', 'conf', 'text'];
@@ -61,16 +67,22 @@ export function parseTesseractTsv(tsv: string, context: TsvPageContext): PageOcr
   }
 
   const blocks: Block[] = [];
+  const droppedWords: Word[] = [];
   for (const lineMap of paragraphs.values()) {
     const lines: Line[] = [];
     for (const acc of lineMap.values()) {
       if (acc.words.length === 0) continue;
-      lines.push({
+      const line: Line = {
         text: acc.words.map((w) => w.text).join(' '),
         bbox: acc.bbox ?? unionBox(acc.words.map((w) => w.bbox)),
         confidence: weightedConfidence(acc.words),
         words: acc.words,
-      });
+      };
+      if (context.keepLine && !context.keepLine(line)) {
+        droppedWords.push(...line.words);
+        continue;
+      }
+      lines.push(line);
     }
     if (lines.length === 0) continue;
     blocks.push({
@@ -89,7 +101,7 @@ export function parseTesseractTsv(tsv: string, context: TsvPageContext): PageOcr
     markdown: blocks.map((b) => paragraphMarkdown(b.lines.map((l) => l.text))).join('\n\n'),
     blocks,
     tables: [],
-    mean_confidence: weightedConfidence(allLines.flatMap((l) => l.words)),
+    mean_confidence: weightedConfidence(allLines.flatMap((l) => l.words).concat(droppedWords)),
     language: context.language,
     engine: context.engine,
     timings_ms: context.timings_ms,

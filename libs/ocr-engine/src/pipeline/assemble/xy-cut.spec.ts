@@ -32,6 +32,31 @@ describe(xyCut.name, () => {
     expect(order(items)).toEqual(['SUB TOTAL', 'amount0', 'SERVICE CHARGE 10%', 'amount1', 'GST 6%', 'amount2', 'NET TOTAL', 'amount3']);
   });
 
+  it('reads two columns whose gutter a caption crosses column by column, the caption after them and a title first', () => {
+    const items = [item('title', 420, 20, 580, 50)];
+    for (let r = 0; r < 12; r++) {
+      items.push(item(`L${r}`, 50, 100 + r * 30, 480, 120 + r * 30));
+      items.push(item(`R${r}`, 520, 100 + r * 30, 950, 120 + r * 30));
+    }
+    // A two-line caption set across the gutter, in the middle of the page.
+    items.push(item('cap0', 400, 480, 600, 495), item('cap1', 410, 500, 590, 515));
+    const names = order(items);
+    expect(names[0]).toBe('title');
+    expect(names.slice(1, 13)).toEqual(Array.from({ length: 12 }, (_, r) => `L${r}`));
+    expect(names.slice(13, 25)).toEqual(Array.from({ length: 12 }, (_, r) => `R${r}`));
+    expect(names.slice(25)).toEqual(['cap0', 'cap1']);
+  });
+
+  it('does not cut a page into columns where a full-width line crosses the gutter between their rows', () => {
+    const items: ReturnType<typeof item>[] = [];
+    for (let r = 0; r < 12; r++) {
+      items.push(item(`L${r}`, 50, 100 + r * 30, 480, 120 + r * 30));
+      items.push(item(`R${r}`, 520, 100 + r * 30, 950, 120 + r * 30));
+    }
+    items.push(item('wide', 50, 290, 950, 305)); // no clear horizontal gap around it either
+    expect(order(items).slice(0, 2)).toEqual(['L0', 'R0']);
+  });
+
   it('tags each leaf with its column', () => {
     const items: ReturnType<typeof item>[] = [];
     for (let r = 0; r < 3; r++) {

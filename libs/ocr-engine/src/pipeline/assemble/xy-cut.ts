@@ -14,9 +14,15 @@ export interface XyCutOptions {
   readonly columnWidthRatio: number;
   /** …and at least this many median line heights wide (lines of a text column hold words, not a figure). */
   readonly minColumnWidth: number;
+  /**
+   * A gutter may be crossed by a few boxes (a caption or a pull quote set across it, a title above
+   * the columns): at most this share of the group's boxes. Boxes above both columns are read first;
+   * the others (floating captions) after both columns. 0 = gutters must be clear.
+   */
+  readonly maxCrossingShare: number;
 }
 
-export const XY_CUT_DEFAULTS: XyCutOptions = { minGutter: 0.2, columnWidthRatio: 2, minColumnWidth: 8 };
+export const XY_CUT_DEFAULTS: XyCutOptions = { minGutter: 0.2, columnWidthRatio: 2, minColumnWidth: 8, maxCrossingShare: 0.1 };
 
 /** A group of rows in reading order, and the column it sits in (a path of column indices). */
 export interface CutLeaf<T extends CutItem> {
@@ -49,6 +55,14 @@ export function xyCut<T extends CutItem>(items: readonly T[], options: XyCutOpti
       if (cols) {
         visit(cols[0], `${column}/0`);
         visit(cols[1], `${column}/1`);
+        return;
+      }
+      const crossed = splitCrossedColumns(group, lineHeight, options);
+      if (crossed) {
+        visit(crossed.head, `${column}/h`);
+        visit(crossed.left, `${column}/0`);
+        visit(crossed.right, `${column}/1`);
+        visit(crossed.rest, `${column}/f`);
         return;
       }
       const bands = splitAtWidestGap(group, 1);
@@ -92,15 +106,77 @@ function splitColumns<T extends CutItem>(items: readonly T[], lineHeight: number
   for (const g of candidates) {
     const cut = (g.from + g.to) / 2;
     const left = items.filter((i) => i.box[2] <= cut), right = items.filter((i) => i.box[2] > cut);
-    if (left.length < 2 || right.length < 2) continue;
-    const gutter = g.to - g.from;
-    const narrowest = Math.min(median(left.map(width)), median(right.map(width)));
-    if (narrowest < options.columnWidthRatio * gutter || narrowest < options.minColumnWidth * lineHeight) continue;
     // Columns stand side by side: their vertical extents overlap.
-    const ly0 = Math.min(...left.map((i) => i.box[1])), ly1 = Math.max(...left.map((i) => i.box[3]));
-    const ry0 = Math.min(...right.map((i) => i.box[1])), ry1 = Math.max(...right.map((i) => i.box[3]));
-    if (Math.min(ly1, ry1) - Math.max(ly0, ry0) <= 0) continue;
+    if (!areColumns(left, right, g.to - g.from, lineHeight, options, 0)) continue;
     return [left, right];
+  }
+  return undefined;
+}
+
+/** Whether two sides pass as text columns: wide lines next to a comparatively narrow gutter, side by side. */
+function areColumns<T extends CutItem>(left: readonly T[], right: readonly T[], gutter: number, lineHeight: number, options: XyCutOptions, minOverlap: number): boolean {
+  if (left.length < 2 || right.length < 2) return false;
+  const narrowest = Math.min(median(left.map(width)), median(right.map(width)));
+  if (narrowest < options.columnWidthRatio * gutter || narrowest < options.minColumnWidth * lineHeight) return false;
+  const ly0 = Math.min(...left.map((i) => i.box[1])), ly1 = Math.max(...left.map((i) => i.box[3]));
+  const ry0 = Math.min(...right.map((i) => i.box[1])), ry1 = Math.max(...right.map((i) => i.box[3]));
+  const overlap = Math.min(ly1, ry1) - Math.max(ly0, ry0);
+  return overlap > minOverlap * Math.min(ly1 - ly0, ry1 - ry0);
+}
+
+/**
+ * Columns whose gutter is crossed by a few boxes (a caption set across it, a title above it): the
+ * x where the fewest boxes cross, among runs at least `minGutter` line heights wide that the other
+ * boxes leave clear. The crossing boxes must be few (`maxCrossingShare`); those narrower than half
+ * the page's text are captions (read after the columns) or, above the columns, titles (read first);
+ * a wide one between the columns' rows is a full-width band, which the horizontal cut handles instead.
+ */
+function splitCrossedColumns<T extends CutItem>(
+  items: readonly T[],
+  lineHeight: number,
+  options: XyCutOptions,
+): { head: T[]; left: T[]; right: T[]; rest: T[] } | undefined {
+  const maxCross = Math.floor(options.maxCrossingShare * items.length);
+  if (maxCross < 1 || lineHeight <= 0) return undefined;
+  const x0 = Math.min(...items.map((i) => i.box[0])), x1 = Math.max(...items.map((i) => i.box[2]));
+  const step = Math.max(1, lineHeight / 4);
+  const n = Math.ceil((x1 - x0) / step);
+  if (n < 3) return undefined;
+  const cover = new Array<number>(n).fill(0);
+  for (const it of items) {
+    const a = Math.ceil((it.box[0] - x0) / step), b = Math.floor((it.box[2] - x0) / step);
+    for (let k = Math.max(0, a); k <= Math.min(n - 1, b); k++) cover[k]!++;
+  }
+  // Candidate cuts: the least-covered position of each run of low cover, fewest crossings first.
+  const cuts: { x: number; crossing: number }[] = [];
+  for (let k = 0; k < n; ) {
+    if (cover[k]! > maxCross) { k++; continue; }
+    let best = k;
+    let e = k;
+    while (e < n && cover[e]! <= maxCross) {
+      if (cover[e]! < cover[best]!) best = e;
+      e++;
+    }
+    let end = best;
+    while (end + 1 < e && cover[end + 1] === cover[best]) end++;
+    if (k > 0 && e < n) cuts.push({ x: x0 + ((best + end) / 2 + 0.5) * step, crossing: cover[best]! });
+    k = e;
+  }
+  cuts.sort((a, b) => a.crossing - b.crossing);
+  const span = x1 - x0;
+  for (const { x } of cuts) {
+    const left = items.filter((i) => i.box[2] <= x), right = items.filter((i) => i.box[0] >= x);
+    const crossers = items.filter((i) => i.box[2] > x && i.box[0] < x);
+    if (crossers.length === 0 || crossers.length > maxCross) continue;
+    if (left.length < 2 || right.length < 2) continue;
+    const gutter = Math.min(...right.map((i) => i.box[0])) - Math.max(...left.map((i) => i.box[2]));
+    if (gutter < options.minGutter * lineHeight) continue;
+    if (!areColumns(left, right, gutter, lineHeight, options, 0.5)) continue;
+    const top = Math.min(...left.concat(right).map((i) => i.box[1]));
+    const head = crossers.filter((i) => i.box[3] <= top + 0.5 * height(i));
+    const rest = crossers.filter((i) => !head.includes(i));
+    if (rest.some((i) => width(i) > 0.5 * span)) continue;
+    return { head, left, right, rest };
   }
   return undefined;
 }

@@ -1,8 +1,8 @@
 import type { LineCrop } from '../crop/crop';
 import type { ModelRunner } from '../session';
-import { ctcDecode, type CtcChar } from './ctc';
+import { ctcDecode, type CtcChar, type CtcLine } from './ctc';
 import { normalizeLine, recBatchWidth } from './preprocess';
-import { splitWords, type LineWord, type SpaceOptions } from './words';
+import { pageSpaceGap, splitWords, type LineWord, type SpaceOptions } from './words';
 
 export interface RecognizeStageOptions extends SpaceOptions {
   readonly batchSize: number;
@@ -29,6 +29,7 @@ export async function recognize(
   onBatch?: () => void,
 ): Promise<RecognizedLine[]> {
   const result: RecognizedLine[] = new Array(crops.length);
+  const decoded: { line: CtcLine; steps: number }[] = new Array(crops.length);
   const order = crops.map((c, i) => ({ i, r: c.width / c.height })).sort((a, b) => a.r - b.r);
   for (let s = 0; s < order.length; s += options.batchSize) {
     onBatch?.();
@@ -42,16 +43,19 @@ export async function recognize(
     if (C !== dict.length) throw new Error(`recognizer has ${C} classes but the dictionary ${dict.length}`);
     const stepPx = W / T;
     batch.forEach((i, k) => {
-      const line = ctcDecode(out.data, k * T * C, T, C, dict);
-      const contentSteps = used[k]! / stepPx;
-      const words = splitWords(line.chars, contentSteps, options).map((w) => ({
-        text: w.text,
-        confidence: w.confidence,
-        u0: Math.min(1, w.left / contentSteps),
-        u1: Math.min(1, w.right / contentSteps),
-      }));
-      result[i] = { text: words.map((w) => w.text).join(' '), score: line.score, chars: line.chars, words };
+      decoded[i] = { line: ctcDecode(out.data, k * T * C, T, C, dict), steps: used[k]! / stepPx };
     });
   }
+  // Word spaces: the threshold follows how wide the model's own spaces are on this page.
+  const spaceGap = pageSpaceGap(decoded.map((d) => d.line.chars), options);
+  decoded.forEach(({ line, steps }, i) => {
+    const words = splitWords(line.chars, steps, { ...options, spaceGap }).map((w) => ({
+      text: w.text,
+      confidence: w.confidence,
+      u0: Math.min(1, w.left / steps),
+      u1: Math.min(1, w.right / steps),
+    }));
+    result[i] = { text: words.map((w) => w.text).join(' '), score: line.score, chars: line.chars, words };
+  });
   return result;
 }

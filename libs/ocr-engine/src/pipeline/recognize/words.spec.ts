@@ -1,5 +1,5 @@
 import type { CtcChar } from './ctc';
-import { splitWords } from './words';
+import { modelSpaceExcess, pageSpaceGap, splitWords } from './words';
 
 const options = { spaceGap: 0.7, spaceProbWeight: 2, minGlyphSteps: 2 };
 
@@ -46,5 +46,33 @@ describe(splitWords.name, () => {
 
   it('returns no words for no characters', () => {
     expect(splitWords([], 10, options)).toEqual([]);
+  });
+});
+
+describe(pageSpaceGap.name, () => {
+  const adaptive = { ...options, spaceGap: 0.6, spaceGapFromPage: 0.9, spaceGapRange: [0.4, 1.0] as const };
+  /** Lines of 'ab cd' whose model space spans `spaceSteps` between b and c (letters 3 steps apart). */
+  const linesWithSpace = (spaceSteps: number, n = 10) =>
+    Array.from({ length: n }, () => at('ab cd', [0, 3, 3 + spaceSteps / 2, 3 + spaceSteps, 6 + spaceSteps]));
+
+  it('raises the threshold on a page whose own spaces are wide, and lowers it where they are narrow', () => {
+    const wide = pageSpaceGap(linesWithSpace(6.6), adaptive);
+    const narrow = pageSpaceGap(linesWithSpace(4.5), adaptive);
+    expect(modelSpaceExcess(linesWithSpace(6.6), adaptive)).toBeGreaterThan(1.2);
+    expect(wide).toBe(1.0); // 0.9 × the excess, capped
+    expect(narrow).toBeGreaterThan(0.4);
+    expect(narrow).toBeLessThan(0.6);
+  });
+
+  it('keeps the fixed threshold with too few model spaces or when not asked to adapt', () => {
+    expect(pageSpaceGap(linesWithSpace(6.6, 3), adaptive)).toBe(0.6);
+    expect(pageSpaceGap(linesWithSpace(6.6), { ...options, spaceGap: 0.6 })).toBe(0.6);
+  });
+
+  it('on a page with wide spaces, an uneven letter gap no longer splits a word', () => {
+    const word = at('heard', [0, 3, 6, 11, 14]); // a gap of 5 steps inside the word
+    expect(splitWords(word, 18, { ...options, spaceGap: 0.6 }).map((w) => w.text)).toEqual(['hea', 'rd']);
+    const gap = pageSpaceGap(linesWithSpace(6.6), adaptive);
+    expect(splitWords(word, 18, { ...options, spaceGap: gap }).map((w) => w.text)).toEqual(['heard']);
   });
 });

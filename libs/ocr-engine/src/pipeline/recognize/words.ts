@@ -10,6 +10,12 @@ export interface SpaceOptions {
   readonly spaceProbWeight: number;
   /** Smallest glyph width assumed, in time steps (a step is 8 px of a 48 px high line). */
   readonly minGlyphSteps: number;
+  /**
+   * When set, `spaceGap` is only the fallback: a page with enough spaces the model emitted itself
+   * uses this share of their median width (`modelSpaceExcess`) instead, bounded by `spaceGapRange`.
+   */
+  readonly spaceGapFromPage?: number;
+  readonly spaceGapRange?: readonly [number, number];
 }
 
 export interface LineWord {
@@ -54,15 +60,8 @@ function median(values: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-/**
- * Split a decoded line into words. The Chinese+English model often drops the space between
- * English words, so spaces are recovered from the time steps: the distance between two
- * characters' centres is compared with what their glyph widths predict at the line's pitch
- * (its median gap, normalised by the median glyph width); an excess of more than `spaceGap`
- * pitches is a space, where the space class's own (losing) probability between them adds
- * `spaceProbWeight` × p to the excess. Spaces the model emitted itself are kept; none are added next to CJK.
- */
-export function splitWords(chars: readonly CtcChar[], steps: number, options: SpaceOptions): LineWord[] {
+/** A line's pitch (median distance between neighbouring characters) and the distance two glyphs are expected at. */
+function linePitch(chars: readonly CtcChar[], options: SpaceOptions) {
   // Gaps between consecutive characters not separated by a model space, in steps per unit of glyph width.
   const gaps: number[] = [];
   const widths: number[] = [];
@@ -76,6 +75,50 @@ export function splitWords(chars: readonly CtcChar[], steps: number, options: Sp
   const pitch = Math.max(gaps.length > 0 ? median(gaps) : options.minGlyphSteps, options.minGlyphSteps);
   const unit = widths.length > 0 ? median(widths) : 556;
   const expected = (a: CtcChar, b: CtcChar) => (pitch * (glyphWidth(a.char) + glyphWidth(b.char))) / (2 * unit);
+  return { pitch, expected };
+}
+
+/**
+ * How wide the word spaces the model emitted itself are on a page, in excess pitches (as
+ * `splitWords` measures gaps): the median over every model space between two Latin characters.
+ * Undefined with fewer than `minSpaces` of them.
+ */
+export function modelSpaceExcess(lines: readonly (readonly CtcChar[])[], options: SpaceOptions, minSpaces = 8): number | undefined {
+  const excess: number[] = [];
+  for (const chars of lines) {
+    const { pitch, expected } = linePitch(chars, options);
+    for (let i = 1; i + 1 < chars.length; i++) {
+      const a = chars[i - 1]!, s = chars[i]!, b = chars[i + 1]!;
+      if (s.char !== ' ' || a.char === ' ' || b.char === ' ' || UNSPACED.test(a.char) || UNSPACED.test(b.char)) continue;
+      excess.push((centre(b) - centre(a) - expected(a, b)) / pitch);
+    }
+  }
+  return excess.length >= minSpaces ? median(excess) : undefined;
+}
+
+/**
+ * The space threshold for a page: narrow word spaces (thermal receipts) call for a low one, wide
+ * spaces and uneven letter spacing (justified print, bitonal scans) for a high one. The model's own
+ * spaces on the page measure which it is; without enough of them, `spaceGap`.
+ */
+export function pageSpaceGap(lines: readonly (readonly CtcChar[])[], options: SpaceOptions): number {
+  if (!options.spaceGapFromPage) return options.spaceGap;
+  const excess = modelSpaceExcess(lines, options);
+  if (excess === undefined) return options.spaceGap;
+  const [lo, hi] = options.spaceGapRange ?? [options.spaceGap, options.spaceGap];
+  return Math.min(hi, Math.max(lo, options.spaceGapFromPage * excess));
+}
+
+/**
+ * Split a decoded line into words. The Chinese+English model often drops the space between
+ * English words, so spaces are recovered from the time steps: the distance between two
+ * characters' centres is compared with what their glyph widths predict at the line's pitch
+ * (its median gap, normalised by the median glyph width); an excess of more than `spaceGap`
+ * pitches is a space, where the space class's own (losing) probability between them adds
+ * `spaceProbWeight` × p to the excess. Spaces the model emitted itself are kept; none are added next to CJK.
+ */
+export function splitWords(chars: readonly CtcChar[], steps: number, options: SpaceOptions): LineWord[] {
+  const { pitch, expected } = linePitch(chars, options);
 
   const words: CtcChar[][] = [];
   let current: CtcChar[] = [];
