@@ -7,6 +7,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 bash scripts/setup.sh
 source scripts/env.sh
+# Jest only transpiles: the type check of every package's sources and specs happens here.
+pnpm -s run typecheck >&2
+./node_modules/.bin/tsc -p test/tsconfig.json
 log="$(mktemp)"
 set +e
 node --experimental-vm-modules ./node_modules/jest/bin/jest.js --ci --runInBand --forceExit "$@" 2>&1 | tee "$log"
