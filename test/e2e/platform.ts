@@ -12,6 +12,12 @@ export interface StartedPlatform {
   billing: string;
   pids: Record<string, number>;
   dataDir: string;
+  /** What the launcher printed when ready (nats, database, export, chat, workers, …). */
+  ready: Record<string, unknown>;
+  /** The NATS namespace of this platform's subjects and streams. */
+  namespace: string;
+  /** The environment the platform's apps were started with (besides the launcher's own). */
+  env: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -22,6 +28,7 @@ export interface StartedPlatform {
  */
 export async function startPlatform(options: { workers?: number; env?: Record<string, string> } = {}): Promise<StartedPlatform> {
   const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const namespace = `e2e${suffix}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'ocr-e2e-'));
   chmodSync(dataDir, 0o755); // an embedded Postgres started as root runs as `postgres` inside it
   const child = spawn(
@@ -33,7 +40,7 @@ export async function startPlatform(options: { workers?: number; env?: Record<st
       '--billing-port', '0',
       '--data', dataDir,
       '--database', `e2e_${suffix}`,
-      '--namespace', `e2e${suffix}`,
+      '--namespace', namespace,
       '--workers', String(options.workers ?? 1),
     ],
     { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'inherit'] },
@@ -66,6 +73,9 @@ export async function startPlatform(options: { workers?: number; env?: Record<st
     billing: String(ready.billing),
     pids: ready.pids as Record<string, number>,
     dataDir,
+    ready,
+    namespace,
+    env: { ...options.env },
     stop: () => stopChild(child).then(() => rmSync(dataDir, { recursive: true, force: true })),
   };
 }

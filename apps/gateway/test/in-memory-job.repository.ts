@@ -6,7 +6,16 @@ import type { JobRepository, PageOutcome } from '../src/jobs/job.repository';
 
 type JobStore = Pick<
   JobRepository,
-  'create' | 'find' | 'pages' | 'applyPageResult' | 'fail' | 'markSettled' | 'clearUpload' | 'findUnfinishedHousekeeping'
+  | 'create'
+  | 'find'
+  | 'pages'
+  | 'applyPageResult'
+  | 'fail'
+  | 'markSettled'
+  | 'clearUpload'
+  | 'findUnfinishedHousekeeping'
+  | 'findStalled'
+  | 'failPendingPages'
 >;
 
 /**
@@ -60,18 +69,37 @@ export class InMemoryJobRepository implements JobStore {
     if (failed) job.pages_failed += 1;
     job.status = 'processing';
     const finalized = job.pages_done >= job.page_count;
-    if (finalized) {
-      const s = summarize(rows.map((r) => r.result).filter((r): r is JobPage => r !== null));
-      const allFailed = job.pages_failed >= job.page_count;
-      job.status = allFailed ? 'failed' : 'done';
-      job.error = allFailed ? (rows.find((r) => r.error)?.error ?? 'every page failed') : null;
-      job.text = s.text;
-      job.markdown = s.markdown;
-      job.mean_confidence = s.mean;
-      job.finished_at = new Date();
-      job.expires_at = new Date(Date.now() + retentionMs);
-    }
+    if (finalized) finalize(job, rows, retentionMs);
     return { applied: true, finalized, job: { ...job } };
+  }
+
+  async findStalled(before: Date, limit = 100): Promise<string[]> {
+    return [...this.jobs.values()]
+      .filter((j) => (j.status === 'pending' || j.status === 'processing') && j.created_at < before)
+      .filter((j) => !(this.rows.get(j.id) ?? []).some((r) => r.finished_at !== null && r.finished_at >= before))
+      .sort((a, b) => a.created_at.getTime() - b.created_at.getTime())
+      .slice(0, limit)
+      .map((j) => j.id);
+  }
+
+  async failPendingPages(jobId: string, error: string, retentionMs: number): Promise<number> {
+    const job = this.jobs.get(jobId);
+    if (!job || job.status === 'done' || job.status === 'failed') return 0;
+    const rows = this.rows.get(jobId) ?? [];
+    const pending = rows.filter((r) => r.status === 'pending');
+    for (const row of pending) Object.assign(row, { status: 'failed', error, worker_id: null, finished_at: new Date() });
+    if (pending.length === 0) return 0;
+    job.pages_done += pending.length;
+    job.pages_failed += pending.length;
+    finalize(job, rows, retentionMs);
+    return pending.length;
+  }
+
+  /** Moves a job's clock back (as if it had been created `ms` earlier), for the stall sweeper's tests. */
+  age(jobId: string, ms: number): void {
+    const job = this.jobs.get(jobId);
+    if (job) job.created_at = new Date(job.created_at.getTime() - ms);
+    for (const r of this.rows.get(jobId) ?? []) if (r.finished_at) r.finished_at = new Date(r.finished_at.getTime() - ms);
   }
 
   async fail(jobId: string, error: string, retentionMs: number): Promise<void> {
@@ -101,4 +129,16 @@ export class InMemoryJobRepository implements JobStore {
   all(): JobEntity[] {
     return [...this.jobs.values()].map((j) => ({ ...j }));
   }
+}
+
+function finalize(job: JobEntity, rows: PageEntity[], retentionMs: number): void {
+  const s = summarize(rows.map((r) => r.result).filter((r): r is JobPage => r !== null));
+  const allFailed = job.pages_failed >= job.page_count;
+  job.status = allFailed ? 'failed' : 'done';
+  job.error = allFailed ? (rows.find((r) => r.error)?.error ?? 'every page failed') : null;
+  job.text = s.text;
+  job.markdown = s.markdown;
+  job.mean_confidence = s.mean;
+  job.finished_at = new Date();
+  job.expires_at = new Date(Date.now() + retentionMs);
 }

@@ -53,7 +53,9 @@ export function mapJob(job: JobEntity, pages: PageEntity[]): JobDocument {
     language: job.language,
     tool: job.tool,
     page_count: job.page_count,
-    pages_done: job.pages_done,
+    // While it runs, counted from the pages shown, so that the two always agree (a page may be
+    // stored between reading the job and reading its pages).
+    pages_done: finished ? job.pages_done : done.length,
     mean_confidence: round(summary.mean),
     text: summary.text,
     markdown: summary.markdown,

@@ -88,6 +88,46 @@ export class JobRepository {
     job.expires_at = new Date(Date.now() + retentionMs);
   }
 
+  /**
+   * Unfinished jobs that made no progress since `before`: no page result since then, and created
+   * before it. Their pending pages' tasks are presumed lost (see `StalledPageSweeper`).
+   */
+  async findStalled(before: Date, limit = 100): Promise<string[]> {
+    const rows: { id: string }[] = await this.db.query(
+      `SELECT j.id FROM jobs.job j
+        WHERE j.status IN ('pending','processing') AND j.created_at < $1
+          AND NOT EXISTS (SELECT 1 FROM jobs.page p WHERE p.job_id = j.id AND p.finished_at >= $1)
+        ORDER BY j.created_at ASC
+        LIMIT $2`,
+      [before, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Fails every page of the job still pending with `error`, under the job's row lock (a result
+   * that arrives meanwhile is either stored first or ignored after), and finalizes the job.
+   * Returns how many pages it failed; 0 when the job is gone or already finished.
+   */
+  async failPendingPages(jobId: string, error: string, retentionMs: number): Promise<number> {
+    return this.db.transaction(async (m) => {
+      const job = await m.findOne(JobEntity, { where: { id: jobId }, lock: { mode: 'pessimistic_write' } });
+      if (!job || job.status === 'done' || job.status === 'failed') return 0;
+      const pending = await m.find(PageEntity, { where: { job_id: jobId, status: 'pending' }, order: { index: 'ASC' } });
+      if (pending.length === 0) return 0;
+      await m.update(
+        PageEntity,
+        { job_id: jobId, status: 'pending' },
+        { status: 'failed', error, worker_id: null, finished_at: new Date() },
+      );
+      job.pages_done += pending.length;
+      job.pages_failed += pending.length;
+      await this.finalize(m, job, retentionMs);
+      await m.update(JobEntity, { id: jobId }, pick(job));
+      return pending.length;
+    });
+  }
+
   /** Fails a job outright (e.g. its tasks could not be queued). */
   async fail(jobId: string, error: string, retentionMs: number): Promise<void> {
     await this.db.getRepository(JobEntity).update(

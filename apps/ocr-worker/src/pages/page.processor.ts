@@ -33,6 +33,7 @@ export class PageProcessor {
 
   async process(task: PageTask, attempt: number): Promise<PageOutcome> {
     const started = Date.now();
+    this.logger.debug({ msg: 'reading page', job_id: task.job_id, page: task.page_index, attempt });
     let page: JobPage;
     try {
       const bytes = await this.uploads.get(task.upload_key);

@@ -1,0 +1,72 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
+import { JobRepository } from './job.repository';
+import { JobService } from './job.service';
+
+/**
+ * Ends jobs whose last pages never got a result. A worker that dies on every delivery of a task
+ * (TASK_MAX_DELIVER reached) leaves the task terminated without a result; so does a task lost
+ * before it was queued. A job that received no page result for PAGE_STALL_TIMEOUT has its pending
+ * pages failed (each with an error saying so), and is finalized like any other: `done` with the
+ * pages that worked or `failed`, those pages refunded, the upload deleted, the job announced.
+ * A result that arrives later for such a page is ignored (the page is no longer pending).
+ */
+@Injectable()
+export class StalledPageSweeper {
+  private readonly logger = new Logger(StalledPageSweeper.name);
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly jobs: JobRepository,
+    private readonly service: JobService,
+  ) {}
+
+  /** How often it looks: a quarter of the timeout, between 1 s and 1 min. */
+  get intervalMs(): number {
+    return Math.min(60_000, Math.max(1_000, Math.floor(this.config.pageStallTimeoutMs / 4)));
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.sweep(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /**
+   * Fails the pending pages of stalled jobs and finishes those jobs; returns how many jobs it ended.
+   * Also retries the housekeeping of finished jobs whose settlement or upload deletion failed.
+   */
+  async sweep(now = new Date()): Promise<number> {
+    let ids: string[];
+    try {
+      ids = await this.jobs.findStalled(new Date(now.getTime() - this.config.pageStallTimeoutMs));
+    } catch (e) {
+      this.logger.warn({ msg: 'stalled-page sweep failed', err: (e as Error).message });
+      return 0;
+    }
+    let ended = 0;
+    await this.service.recover().catch(() => 0); // housekeeping that failed earlier (billing or storage away)
+    for (const id of ids) {
+      try {
+        const failed = await this.jobs.failPendingPages(id, this.message(), this.config.resultRetentionMs);
+        if (failed === 0) continue;
+        ended += 1;
+        this.logger.warn({ msg: 'failed pages that never got a result', job_id: id, pages: failed });
+        await this.service.finishHousekeeping(id);
+      } catch (e) {
+        // The job is ended in the database; the next sweep's `recover` redoes its housekeeping.
+        this.logger.warn({ msg: 'stalled job housekeeping failed; will retry', job_id: id, err: (e as Error).message });
+      }
+    }
+    return ended;
+  }
+
+  private message(): string {
+    const minutes = Math.round(this.config.pageStallTimeoutMs / 6_000) / 10;
+    return `The page was not read: no result within ${minutes} min (its worker may have crashed on it every time).`;
+  }
+}
