@@ -36,6 +36,10 @@ const OBJECT_STORE = Symbol('OBJECT_STORE');
       provide: OCR_ENGINE,
       inject: [WORKER_CONFIG],
       useFactory: async (c: WorkerConfig): Promise<OcrEngine> => {
+        if (c.tier === 'vlm') {
+          // Serving vlm tasks with the cpu engine would be a silent fallback; refuse to start instead.
+          throw new Error('WORKER_TIER=vlm needs a vision-language model engine, which this build does not have yet');
+        }
         const paddle = await createPaddleEngine({ intraOpThreads: c.threads, maxPixels: c.maxPagePixels });
         return new RoutingEngine({ paddle, tesseract: new TesseractEngine({ timeoutMs: c.pageTimeoutMs }) });
       },

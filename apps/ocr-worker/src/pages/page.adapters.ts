@@ -27,7 +27,7 @@ export class DocumentRasterizer implements Rasterizer {
   async rasterize(bytes: Buffer, pageIndex: number): Promise<RasterizedPage> {
     const page = await rasterizePage(bytes, pageIndex, { maxInputPixels: this.options.maxInputPixels, timeoutMs: this.options.timeoutMs });
     const textLayer = page.source === 'text-layer' && page.textLayer ? textLayerToPage(page.textLayer) : null;
-    return { image: page.image, textLayer };
+    return { image: page.image, dpi: page.dpi, textLayer };
   }
 }
 
@@ -44,10 +44,11 @@ export class RoutedEngine implements Engine {
 export class ObjectStorePageImages implements PageImages {
   constructor(private readonly store: ObjectStore) {}
 
-  async put(jobId: string, pageIndex: number, image: RasterImage): Promise<void> {
-    const jpeg = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } })
-      .jpeg({ quality: 85, mozjpeg: false })
-      .toBuffer();
+  async put(jobId: string, pageIndex: number, image: RasterImage, dpi?: number): Promise<void> {
+    let encoder = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } });
+    // The density goes into the JPEG (JFIF) so the searchable PDF gets the page's real size.
+    if (dpi && dpi > 0) encoder = encoder.withMetadata({ density: dpi });
+    const jpeg = await encoder.jpeg({ quality: 85, mozjpeg: false }).toBuffer();
     await this.store.put(jobArtifacts.pageImage(jobId, pageIndex), jpeg, { contentType: 'image/jpeg', size: jpeg.length });
   }
 }

@@ -21,6 +21,8 @@ export interface RasterImage {
 
 export interface RasterizedPage {
   image: RasterImage;
+  /** Resolution of the raster (PDF pages; images when their header says), for the searchable PDF's page size. */
+  dpi?: number;
   /** A born-digital page's own text, already in page pixels; null when the page must be OCR'd. */
   textLayer: PageOcr | null;
 }
@@ -35,7 +37,7 @@ export interface Engine {
 
 /** Keeps each page as rasterized, for the searchable PDF export (deleted with the job's results). */
 export interface PageImages {
-  put(jobId: string, pageIndex: number, image: RasterImage): Promise<void>;
+  put(jobId: string, pageIndex: number, image: RasterImage, dpi?: number): Promise<void>;
 }
 
 export interface ResultPublisher {

@@ -63,7 +63,7 @@ export class PageProcessor {
   private async read(bytes: Buffer, task: PageTask): Promise<JobPage> {
     const t0 = Date.now();
     const raster = await this.rasterizer.rasterize(bytes, task.page_index);
-    await this.pageImages.put(task.job_id, task.page_index, raster.image);
+    await this.pageImages.put(task.job_id, task.page_index, raster.image, raster.dpi);
     const rasterMs = Date.now() - t0;
     if (raster.textLayer) {
       return { ...raster.textLayer, index: task.page_index, source: 'text-layer', timings_ms: { ...raster.textLayer.timings_ms, rasterize: rasterMs } };
