@@ -56,7 +56,7 @@ export async function spawnNats(): Promise<SpawnedNats> {
     await waitFor(() => canConnect('127.0.0.1', port), 10_000, `nats-server on port ${port}`);
   };
   const kill = async () => {
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child!.once('exit', r));
     child.kill('SIGKILL');
     await exited;
