@@ -138,4 +138,14 @@ function list() {
   });
 }
 
-export const env = { port, positiveInt, int, number, url, bytes, duration, boolean, oneOf, string, secret, list };
+/**
+ * A listen address `host:port` (a name, IPv4 or `[IPv6]`, and a port up to 65535), as gRPC
+ * servers bind. `example` is shown in the message, e.g. `0.0.0.0:50051`.
+ */
+function hostPort(opts: { example: string }) {
+  return string().refine((v) => /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/.test(v) && Number(v.split(':').pop()) <= 65535, {
+    message: `expected host:port, e.g. ${opts.example}`,
+  });
+}
+
+export const env = { port, positiveInt, int, number, url, bytes, duration, boolean, oneOf, string, secret, list, hostPort };

@@ -110,6 +110,15 @@ describe(loadConfig.name, () => {
     expect(found.KEY).toBe('must be a secret of at least 32 characters');
   });
 
+  it('accepts host:port listen addresses and names the bad ones', () => {
+    const listen = z.object({ A: env.hostPort({ example: '0.0.0.0:50051' }), B: env.hostPort({ example: '0.0.0.0:50052' }).optional() });
+    expect(loadConfig(listen, { A: '0.0.0.0:50051', B: '[::]:6000' })).toEqual({ A: '0.0.0.0:50051', B: '[::]:6000' });
+    expect(loadConfig(listen, { A: ' billing.internal:443 ' }).A).toBe('billing.internal:443');
+    for (const bad of ['http://x:80', 'host', 'host:99999', ':50051', 'a b:1']) {
+      expect(problems(() => loadConfig(listen, { A: '0.0.0.0:1', B: bad }))).toEqual({ B: 'expected host:port, e.g. 0.0.0.0:50052' });
+    }
+  });
+
   it('reads process.env when no source is given', () => {
     process.env.OCR_CONFIG_SPEC_PORT = '1234';
     try {

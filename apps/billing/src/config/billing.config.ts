@@ -9,7 +9,7 @@ export const billingConfigSchema = z.object({
   /** Postgres connection URL; billing keeps its tables in the schema `billing`. */
   DATABASE_URL: env.url({ protocols: ['postgres', 'postgresql'] }),
   /** host:port the gRPC server listens on. */
-  BILLING_GRPC_URL: env.string().default('0.0.0.0:50051'),
+  BILLING_GRPC_URL: env.hostPort({ example: '0.0.0.0:50051' }).default('0.0.0.0:50051'),
   /** Credits one page costs on the cpu tier. */
   BILLING_COST_CPU: env.int({ min: 1, max: 1_000_000 }).default(1),
   /** Credits one page costs on the vlm tier. */

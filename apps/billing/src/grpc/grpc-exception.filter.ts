@@ -1,7 +1,6 @@
-import { ArgumentsHost, Catch, Logger, RpcExceptionFilter } from '@nestjs/common';
+import { Catch, Logger } from '@nestjs/common';
 import { status } from '@grpc/grpc-js';
-import { randomUUID } from 'node:crypto';
-import { Observable, throwError } from 'rxjs';
+import { DomainGrpcExceptionFilter } from '@ocr/grpc-server';
 import { BillingError, type BillingErrorCode } from '../billing/billing.error';
 
 const GRPC_STATUS: Record<BillingErrorCode, status> = {
@@ -12,29 +11,21 @@ const GRPC_STATUS: Record<BillingErrorCode, status> = {
   FAILED_PRECONDITION: status.FAILED_PRECONDITION,
 };
 
-/** What a gRPC handler's error observable carries; grpc-js sends `code` and `message` (as details). */
-export interface GrpcErrorBody {
-  code: status;
-  message: string;
-}
-
 /**
  * The one place where billing's errors become gRPC statuses. Domain errors keep their message;
  * anything else becomes INTERNAL with an error id, logged with the stack under the same id.
  */
 @Catch()
-export class GrpcExceptionFilter implements RpcExceptionFilter<unknown> {
-  private readonly logger = new Logger('GrpcExceptionFilter');
-
-  catch(exception: unknown, _host?: ArgumentsHost): Observable<never> {
-    return throwError(() => this.toGrpcError(exception));
-  }
-
-  toGrpcError(exception: unknown): GrpcErrorBody {
-    if (exception instanceof BillingError) return { code: GRPC_STATUS[exception.code], message: exception.message };
-    const errorId = randomUUID();
-    const error = exception instanceof Error ? exception : new Error(String(exception));
-    this.logger.error({ errorId, err: { name: error.name, message: error.message, stack: error.stack } }, 'unexpected error');
-    return { code: status.INTERNAL, message: `Internal error (error id ${errorId}).` };
+export class GrpcExceptionFilter extends DomainGrpcExceptionFilter<BillingError> {
+  constructor() {
+    super({
+      isDomainError: (exception): exception is BillingError => exception instanceof BillingError,
+      statusOf: GRPC_STATUS,
+      logger: new Logger('GrpcExceptionFilter'),
+      messageOf: (error) => error.message,
+      passRpcExceptions: false,
+      internalMessage: (errorId) => `Internal error (error id ${errorId}).`,
+      logEntry: (errorId, error) => [{ errorId, err: { name: error.name, message: error.message, stack: error.stack } }, 'unexpected error'],
+    });
   }
 }

@@ -2,13 +2,6 @@ import { env, EnvSource, FrozenConfig, loadConfig } from '@ocr/config';
 import { parseObjectStoreUrl } from '@ocr/storage';
 import { z } from 'zod';
 
-const grpcAddress = () =>
-  env
-    .string()
-    .refine((v) => /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/.test(v) && Number(v.split(':').pop()) <= 65535, {
-      message: 'expected host:port, e.g. 0.0.0.0:50053',
-    });
-
 /** Accepts what `createObjectStore` accepts (a folder, file://, s3://, s3+http://). */
 const storageUrl = () =>
   env.string().superRefine((v, ctx) => {
@@ -21,7 +14,7 @@ const storageUrl = () =>
 
 /** Every environment variable the chat service reads, with its default. */
 export const chatConfigSchema = z.object({
-  CHAT_GRPC_URL: grpcAddress().default('0.0.0.0:50053'),
+  CHAT_GRPC_URL: env.hostPort({ example: '0.0.0.0:50053' }).default('0.0.0.0:50053'),
   DATABASE_URL: env.url({ protocols: ['postgres', 'postgresql'] }),
   /** Where `ocr.jobs.finished` arrives (durable consumer on the events stream). */
   NATS_URL: env.url({ protocols: ['nats', 'tls'] }).default('nats://127.0.0.1:4222'),

@@ -2,14 +2,6 @@ import { env, FrozenConfig, loadConfig, EnvSource } from '@ocr/config';
 import { parseObjectStoreUrl } from '@ocr/storage';
 import { z } from 'zod';
 
-/** `host:port` (IPv4, a name, or `[IPv6]`), as gRPC servers bind. */
-const grpcAddress = () =>
-  env
-    .string()
-    .refine((v) => /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/.test(v) && Number(v.split(':').pop()) <= 65535, {
-      message: 'expected host:port, e.g. 0.0.0.0:50052',
-    });
-
 /** Accepts what `createObjectStore` accepts (a folder, file://, s3://, s3+http://). */
 const storageUrl = () =>
   env.string().superRefine((v, ctx) => {
@@ -22,7 +14,7 @@ const storageUrl = () =>
 
 /** Every environment variable the export service reads, with its default. */
 export const exportConfigSchema = z.object({
-  EXPORT_GRPC_URL: grpcAddress().default('0.0.0.0:50052'),
+  EXPORT_GRPC_URL: env.hostPort({ example: '0.0.0.0:50052' }).default('0.0.0.0:50052'),
   /** The object store the workers keep page images in (`pages/<job>/<index>.jpg`); the searchable PDF reads them. */
   STORAGE_URL: storageUrl().default('./.data/storage'),
   LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const).default('info'),

@@ -2,7 +2,8 @@ import { status } from '@grpc/grpc-js';
 import { RpcException } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import { ExportError } from './export.error';
-import { ErrorLogger, GrpcExceptionFilter } from './grpc-exception.filter';
+import { ErrorLogger } from '@ocr/grpc-server';
+import { GrpcExceptionFilter } from './grpc-exception.filter';
 
 describe(GrpcExceptionFilter.name, () => {
   const logged: { obj: object; msg: string }[] = [];
