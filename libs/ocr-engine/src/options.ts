@@ -1,5 +1,7 @@
 import type { AssembleOptions } from './pipeline/assemble/assemble';
 import { ASSEMBLE_DEFAULTS } from './pipeline/assemble/assemble';
+import { FIGURE_DEFAULTS, type FigureOptions } from './pipeline/layout/figures';
+import { MARGIN_DEFAULTS, type MarginOptions } from './pipeline/layout/margins';
 import type { DbOptions } from './pipeline/detect/db-postprocess';
 import { DB_DEFAULTS } from './pipeline/detect/db-postprocess';
 import type { DetResizeOptions } from './pipeline/detect/preprocess';
@@ -40,6 +42,10 @@ export interface PipelineOptions {
   /** Detect pages turned by 90/180/270° (from the boxes' shape and recognition confidence). */
   readonly pageOrientation: boolean;
   readonly assemble: AssembleOptions;
+  /** Page headers, footers and footnotes (`splitMargins`). */
+  readonly margins: MarginOptions;
+  /** Figures: inked regions without text (`findFigures`). */
+  readonly figures: FigureOptions;
 }
 
 export const DEFAULT_PIPELINE: PipelineOptions = Object.freeze({
@@ -60,6 +66,8 @@ export const DEFAULT_PIPELINE: PipelineOptions = Object.freeze({
   rec: Object.freeze({ batchSize: 6, minWidth: 320, dropScore: 0.5, spaceGap: 0.6, spaceProbWeight: 2, minGlyphSteps: 2 }),
   pageOrientation: true,
   assemble: Object.freeze({ ...ASSEMBLE_DEFAULTS }),
+  margins: Object.freeze({ ...MARGIN_DEFAULTS }),
+  figures: Object.freeze({ ...FIGURE_DEFAULTS }),
 });
 
 /** Per-call overrides, merged over the engine's defaults one level deep. */
@@ -75,5 +83,7 @@ export function mergePipeline(base: PipelineOptions, over: PipelineOverrides | u
     rec: { ...base.rec, ...over.rec },
     pageOrientation: over.pageOrientation ?? base.pageOrientation,
     assemble: { ...base.assemble, ...over.assemble },
+    margins: { ...base.margins, ...over.margins },
+    figures: { ...base.figures, ...over.figures },
   });
 }

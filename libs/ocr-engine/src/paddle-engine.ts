@@ -1,11 +1,14 @@
-import type { PageOcr } from '@ocr/documents';
+import type { BBox, PageOcr } from '@ocr/documents';
 import * as ort from 'onnxruntime-node';
 import type { OcrEngine, RasterImage, RecognizeOptions } from './engine';
 import { Deadline, OcrEngineError } from './errors';
 import { bounds, shiftQuad, type Point, type Quad } from './geometry/geometry';
 import { defaultModelPaths, readDictionary, type PaddleModelPaths } from './models';
 import { DEFAULT_PIPELINE, mergePipeline, type PaddleEngineOptions, type PipelineOptions, type PipelineOverrides } from './options';
-import { assemble, type AssemblyLine } from './pipeline/assemble/assemble';
+import { assemble, textAngle, type AssemblyLine } from './pipeline/assemble/assemble';
+import { composePage } from './pipeline/layout/compose';
+import { findFigures } from './pipeline/layout/figures';
+import { splitMargins } from './pipeline/layout/margins';
 import { classify } from './pipeline/classify/classify';
 import { cropLine, rotate180, type LineCrop } from './pipeline/crop/crop';
 import { ctcClasses } from './pipeline/recognize/ctc';
@@ -15,7 +18,7 @@ import { loadRaster, type PageRaster } from './pipeline/load/load';
 import { isUpsideDown, longestBoxes, looksTurned, meanScore } from './pipeline/orient/orient';
 import { recognize, type RecognizedLine } from './pipeline/recognize/recognize';
 import type { ModelRunner } from './pipeline/session';
-import { detectTables, markdownWithTables } from './tables';
+import { detectTables } from './tables';
 
 /** Per-call options of the Paddle engine: the common ones plus optional pipeline overrides. */
 export interface PaddleRecognizeOptions extends RecognizeOptions {
@@ -174,18 +177,26 @@ export class PaddleOcrEngine implements OcrEngine {
     });
     crops = [];
     lines = [];
-    const page2 = await timed('assemble', () => assemble(kept, p.assemble));
+    const upright = turn === 0;
+    const boxOf = (l: AssemblyLine): BBox => bounds(l.quad) as BBox;
+    const assembleLines = (ls: AssemblyLine[]) => assemble(ls, p.assemble);
+    // Page header, footer and footnotes are told apart on an upright page only (a turned page's margins are its sides).
+    const margins = await timed('assemble', () =>
+      upright && Math.abs(textAngle(kept.map((l) => l.quad))) < 0.2 ? splitMargins(kept, boxOf, page, p.margins) : { header: [], body: kept, footnotes: [], footer: [] },
+    );
+    const body = await timed('assemble', () => assembleLines(margins.body));
     // Tables (ruled and borderless) kept as cells; markdown shows them as tables in place of their lines.
-    const tables = await timed('tables', () => (turn === 0 ? detectTables(page, page2.blocks.flatMap((b) => b.lines)) : []));
-    const markdown = tables.length === 0 ? page2.markdown : markdownWithTables(kept, (l) => bounds(l.quad), tables, (ls) => assemble(ls, p.assemble).markdown);
+    const tables = await timed('tables', () => (upright ? detectTables(page, body.blocks.flatMap((b) => b.lines)) : []));
+    const figures = await timed('figures', () => findFigures(page, kept.map(boxOf), tables.map((t) => t.bbox), p.figures));
+    const layout = await timed('assemble', () => composePage({ margins, tables, figures, boxOf, assemble: assembleLines }));
     return {
       width: page.width,
       height: page.height,
-      text: page2.text,
-      markdown,
-      blocks: page2.blocks,
+      text: layout.text,
+      markdown: layout.markdown,
+      blocks: layout.blocks,
       tables,
-      mean_confidence: page2.meanConfidence,
+      mean_confidence: layout.meanConfidence,
       language,
       engine: this.name,
       timings_ms: timings,

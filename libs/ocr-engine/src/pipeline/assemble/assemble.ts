@@ -29,6 +29,8 @@ export interface AssembledPage {
   meanConfidence: number;
   /** The text's angle on the page (radians), as used to find reading order. */
   angle: number;
+  /** Each block's own markdown (a list block is one `- item` line), parallel to `blocks`. */
+  blockMarkdown: string[];
 }
 
 interface Item {
@@ -89,7 +91,7 @@ function weightedConfidence(parts: readonly { text: string; confidence: number }
  */
 export function assemble(lines: readonly AssemblyLine[], options: AssembleOptions = ASSEMBLE_DEFAULTS): AssembledPage {
   const usable = lines.filter((l) => l.text.trim() !== '');
-  if (usable.length === 0) return { blocks: [], text: '', markdown: '', meanConfidence: 0, angle: 0 };
+  if (usable.length === 0) return { blocks: [], text: '', markdown: '', meanConfidence: 0, angle: 0, blockMarkdown: [] };
   const angle = textAngle(usable.map((l) => l.quad));
   const items: Item[] = usable.map((line) => {
     const upright = line.quad.map((p) => rotatePoint(p, -angle));
@@ -146,6 +148,7 @@ export function assemble(lines: readonly AssemblyLine[], options: AssembleOption
 
   const blocks: Block[] = [];
   const md: string[] = [];
+  const blockMarkdown: string[] = [];
   let listBuffer: string[] = [];
   const flushList = () => {
     if (listBuffer.length) md.push(listBuffer.join('\n'));
@@ -181,12 +184,14 @@ export function assemble(lines: readonly AssemblyLine[], options: AssembleOption
       const m = LIST_MARKER.exec(body)!;
       const ordered = /\d/.test(m[0]);
       listBuffer.push(ordered ? `${m[0].replace(/^\(/, '').replace(/\)$/, '.')} ${body.slice(m[0].length).trim()}` : `- ${body.slice(m[0].length).trim()}`);
+      blockMarkdown.push(listBuffer[listBuffer.length - 1]!);
       continue;
     }
     flushList();
     const flat = outLines.map((l) => l.text).join(' ');
     if (kind === 'heading') md.push(`${blockHeight >= 2 * pageLineHeight ? '#' : '##'} ${flat}`);
     else md.push(escapeMarkdown(flat));
+    blockMarkdown.push(md[md.length - 1]!);
   }
   flushList();
 
@@ -196,6 +201,7 @@ export function assemble(lines: readonly AssemblyLine[], options: AssembleOption
     markdown: md.join('\n\n'),
     meanConfidence: round(weightedConfidence(blocks.flatMap((b) => b.lines))),
     angle,
+    blockMarkdown,
   };
 }
 
