@@ -193,14 +193,15 @@ async function main() {
   for (const run of RUNS) {
     const [, n, threads] = /^(\d+)(?:t(\d+))?$/.exec(run) ?? [];
     if (!n) throw new Error(`bad --runs entry ${run} (e.g. 1, 2, 2t1)`);
-    const env = threads ? { OCR_THREADS: threads } : {};
+    // Always explicit: the launcher otherwise shares the cores between the workers by itself.
+    const env = { OCR_THREADS: threads ?? String(OCR_THREADS) };
     log(`platform with ${n} worker(s)${threads ? `, OCR_THREADS=${threads}` : ''} …`);
     const r = await throughRun(pdf, Number(n), env);
     log(`  ${r.status}, ${fmt(r.totalS)} s, ${fmt(r.ppm, 1)} pages/min`);
     results.push({ run, ...r });
   }
 
-  const one = results.find((r) => r.workers === 1 && !r.env.OCR_THREADS);
+  const one = results.find((r) => r.workers === 1 && r.env.OCR_THREADS === String(OCR_THREADS));
   const lines = [
     `pages: ${PAGES} (image-only PDF from ${path.relative(ROOT, EVAL_DIR)}), language=${LANGUAGE}, ${os.cpus().length} cores`,
     `engine alone (rasterize + OCR, in-process, ${OCR_THREADS} threads): ${fmt(engineS)} s = ${fmt((PAGES / engineS) * 60, 1)} pages/min`,
