@@ -1,35 +1,15 @@
 import { Logger } from '@nestjs/common';
 import type { JobPage } from '@ocr/documents';
-import { InMemoryJobRepository } from '../../test/in-memory-job.repository';
-import { account, FakeBillingRepository } from '../../test/fake-billing.repository';
-import { FakeDocumentInspector, FakeLanguageCatalog, FakeTaskQueue, fakePdf, InMemoryUploadStore } from '../../test/fake-job.ports';
-import type { BillingRepository, Caller } from '../billing/billing.repository';
+import { account } from '../../test/fake-billing.repository';
+import { fakePdf } from '../../test/fake-job.ports';
+import { jobServiceWithFakes } from '../../test/job-service.fixture';
+import type { Caller } from '../billing/billing.repository';
 import { DomainError } from '../common/domain-error';
-import { loadGatewayConfig } from '../config/gateway.config';
-import { ToolCatalog } from '../tools/tool.catalog';
-import { JobWaiter } from './job-waiter.service';
-import type { JobRepository } from './job.repository';
 import { JobService } from './job.service';
 
 function setup(env: Record<string, string> = {}) {
-  const config = loadGatewayConfig({ DATABASE_URL: 'postgres://unused/unused', INLINE_MAX_PAGES: '5', INLINE_TIMEOUT: '60s', ...env });
-  const jobs = new InMemoryJobRepository();
-  const billing = new FakeBillingRepository();
-  const waiter = new JobWaiter();
-  const queue = new FakeTaskQueue();
-  const uploads = new InMemoryUploadStore();
-  const sut = new JobService(
-    config,
-    jobs as unknown as JobRepository,
-    billing as unknown as BillingRepository,
-    waiter,
-    new ToolCatalog(),
-    queue,
-    new FakeDocumentInspector(),
-    uploads,
-    new FakeLanguageCatalog(),
-  );
-  return { sut, config, jobs, billing, waiter, queue, uploads };
+  const { service: sut, ...rest } = jobServiceWithFakes({ INLINE_MAX_PAGES: '5', INLINE_TIMEOUT: '60s', ...env });
+  return { sut, ...rest };
 }
 
 const anonymous: Caller = { account: null, clientIp: '203.0.113.7' };

@@ -1,35 +1,16 @@
 import { Logger } from '@nestjs/common';
 import type { JobPage } from '@ocr/documents';
-import { account, FakeBillingRepository } from '../../test/fake-billing.repository';
-import { FakeDocumentInspector, FakeLanguageCatalog, FakeTaskQueue, fakePdf, InMemoryUploadStore } from '../../test/fake-job.ports';
-import { InMemoryJobRepository } from '../../test/in-memory-job.repository';
-import type { BillingRepository, Caller } from '../billing/billing.repository';
-import { loadGatewayConfig } from '../config/gateway.config';
-import { ToolCatalog } from '../tools/tool.catalog';
-import { JobWaiter } from './job-waiter.service';
+import { account } from '../../test/fake-billing.repository';
+import { fakePdf } from '../../test/fake-job.ports';
+import { jobServiceWithFakes } from '../../test/job-service.fixture';
+import type { Caller } from '../billing/billing.repository';
 import type { JobRepository } from './job.repository';
-import { JobService } from './job.service';
 import { StalledPageSweeper } from './stalled-page.sweeper';
 
 const MINUTE = 60_000;
 
 function setup(env: Record<string, string> = {}) {
-  const config = loadGatewayConfig({ DATABASE_URL: 'postgres://unused/unused', INLINE_MAX_PAGES: '0', PAGE_STALL_TIMEOUT: '30m', ...env });
-  const jobs = new InMemoryJobRepository();
-  const billing = new FakeBillingRepository();
-  const queue = new FakeTaskQueue();
-  const uploads = new InMemoryUploadStore();
-  const service = new JobService(
-    config,
-    jobs as unknown as JobRepository,
-    billing as unknown as BillingRepository,
-    new JobWaiter(),
-    new ToolCatalog(),
-    queue,
-    new FakeDocumentInspector(),
-    uploads,
-    new FakeLanguageCatalog(),
-  );
+  const { service, config, jobs, billing, queue, uploads } = jobServiceWithFakes({ INLINE_MAX_PAGES: '0', PAGE_STALL_TIMEOUT: '30m', ...env });
   const sut = new StalledPageSweeper(config, jobs as unknown as JobRepository, service);
   return { sut, service, jobs, billing, queue, uploads };
 }

@@ -1,4 +1,4 @@
-import { DocumentError, jobArtifacts, rasterizePage, textLayerToPage } from '@ocr/documents';
+import { jobArtifacts, rasterizePage, textLayerToPage } from '@ocr/documents';
 import sharp from 'sharp';
 import { JetStreamBus } from '@ocr/messaging';
 import type { OcrEngine } from '@ocr/ocr-engine';
@@ -62,4 +62,3 @@ export class BusResultPublisher implements ResultPublisher {
   }
 }
 
-export { DocumentError };
