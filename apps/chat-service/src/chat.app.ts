@@ -15,6 +15,12 @@ import { JobResultsRepository } from './indexing/job-results.repository';
 
 type HealthImplementation = ReturnType<typeof createHealth>;
 
+/** A URL without its credentials, for logs. */
+const endpointOf = (url: string) => {
+  const u = new URL(url);
+  return `${u.origin}${u.pathname}`;
+};
+
 /** How often readiness re-checks Postgres, NATS and object storage. */
 const HEALTH_INTERVAL_MS = 5_000;
 
@@ -91,7 +97,8 @@ export async function startChatApp(config: ChatConfig): Promise<ChatApp> {
     });
   }, HEALTH_INTERVAL_MS);
   timer.unref();
-  logger.log(`chat-service listening for gRPC on ${config.CHAT_GRPC_URL}, indexing ocr.jobs.finished`);
+  const answerer = config.CHAT_LLM_URL ? `the model ${config.CHAT_LLM_MODEL} at ${endpointOf(config.CHAT_LLM_URL)} (extractive on failure)` : 'the extractive answerer';
+  logger.log(`chat-service listening for gRPC on ${config.CHAT_GRPC_URL}, indexing ocr.jobs.finished, answering with ${answerer}`);
   return {
     app,
     health,

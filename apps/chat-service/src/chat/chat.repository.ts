@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import type { Turn } from './answerer';
 import type { Chunk, Citation } from './extractive.answerer';
 
 export interface IndexedJob {
@@ -126,13 +127,13 @@ export class ChatRepository {
     return rows[0] ? { jobId: rows[0].job_id, accountId: rows[0].account_id } : null;
   }
 
-  /** The latest user messages of a conversation, newest first. */
-  async recentUserMessages(conversationId: string, limit: number): Promise<string[]> {
-    const rows: { content: string }[] = await this.db.query(
-      `SELECT content FROM chat.messages WHERE conversation_id = $1 AND role = 'user' ORDER BY id DESC LIMIT $2`,
+  /** The latest messages of a conversation (at most `limit`), oldest first. */
+  async recentMessages(conversationId: string, limit: number): Promise<Turn[]> {
+    const rows: Turn[] = await this.db.query(
+      `SELECT role, content FROM chat.messages WHERE conversation_id = $1 ORDER BY id DESC LIMIT $2`,
       [conversationId, limit],
     );
-    return rows.map((r) => r.content);
+    return rows.map((r) => ({ role: r.role, content: r.content })).reverse();
   }
 
   /** Stores a question and its answer together; returns the answer's creation time. */

@@ -1,5 +1,6 @@
 import { ChatError } from '../errors/chat.error';
 import { receiptJob } from '../testing/receipt.fixture';
+import { Answerer, AnswerRequest, ExtractiveAnswerer } from './answerer';
 import type { ChatRepository, IndexedJob, StoredConversation } from './chat.repository';
 import type { Chunk } from './extractive.answerer';
 import { ChatService } from './chat.service';
@@ -37,8 +38,8 @@ class FakeChatRepository {
   async conversation(id: string) {
     return this.conversations.get(id) ?? null;
   }
-  async recentUserMessages(id: string, limit: number) {
-    return (this.conversations.get(id)?.messages ?? []).filter((m) => m.role === 'user').map((m) => m.content).reverse().slice(0, limit);
+  async recentMessages(id: string, limit: number) {
+    return (this.conversations.get(id)?.messages ?? []).map((m) => ({ role: m.role, content: m.content })).slice(-limit);
   }
   async addExchange(id: string, question: string, answer: { content: string; citations: StoredConversation['messages'][0]['citations'] }) {
     const now = new Date();
@@ -56,7 +57,7 @@ describe(ChatService.name, () => {
   const job = receiptJob();
   beforeEach(async () => {
     repo = new FakeChatRepository();
-    sut = new ChatService(repo as unknown as ChatRepository, { maxMessageChars: 100 });
+    sut = new ChatService(repo as unknown as ChatRepository, new ExtractiveAnswerer(), { maxMessageChars: 100 });
     await sut.indexJob({ job_json: JSON.stringify(job), account_id: 'acc' });
   });
   const ask = (message: string, conversation = '') => sut.ask({ job_id: job.uuid, account_id: 'acc', message, conversation });
@@ -89,5 +90,31 @@ describe(ChatService.name, () => {
       code: 'CONVERSATION_NOT_FOUND',
     });
     await expect(sut.getHistory({ job_id: job.uuid, account_id: 'intruder' })).rejects.toBeInstanceOf(ChatError);
+  });
+
+  it('checks the citations of any answerer against the page text, and declines when none stands there', async () => {
+    const inventive: Answerer = {
+      answer: async () => ({ content: 'The total is 9.99.', citations: [{ page: 1, snippet: 'GRAND TOTAL 9.99', bbox: [0, 0, 1, 1] }] }),
+    };
+    sut = new ChatService(repo as unknown as ChatRepository, inventive, { maxMessageChars: 100 });
+    const res = await ask('What is the total?');
+    expect(res.message!.citations).toEqual([]);
+    expect(res.message!.content).toMatch(/could not find/i);
+    expect(res.message!.content).not.toContain('9.99');
+  });
+
+  it('hands the answerer the conversation’s earlier turns and the lines retrieved for the question', async () => {
+    const seen: AnswerRequest[] = [];
+    const extractive = new ExtractiveAnswerer();
+    const recording: Answerer = { answer: (r) => (seen.push(r), extractive.answer(r)) };
+    sut = new ChatService(repo as unknown as ChatRepository, recording, { maxMessageChars: 100 });
+    const first = await ask('What is the total?');
+    await ask('and its date?', first.conversation);
+    expect(seen[0]!.history).toEqual([]);
+    expect(seen[1]!.history).toEqual([
+      { role: 'user', content: 'What is the total?' },
+      { role: 'assistant', content: first.message!.content },
+    ]);
+    expect(seen[1]!.retrieved.map((c) => c.text)).toContain('Date: 27/03/2018');
   });
 });

@@ -3,7 +3,8 @@ import { chatV1 } from '@ocr/proto';
 import { ChatError } from '../errors/chat.error';
 import { mapConversation, mapMessage, parseAskRequest, parseHistoryRequest, parseIndexRequest } from './chat.dto';
 import { ChatRepository } from './chat.repository';
-import { Answer, Chunk, declined, extractiveAnswer } from './extractive.answerer';
+import { ANSWERER, Answerer, Turn } from './answerer';
+import { Answer, Chunk, declined } from './extractive.answerer';
 import { analyzeQuestion, Intent, Question, specificTerms } from './question';
 
 export const CHAT_OPTIONS = Symbol('CHAT_OPTIONS');
@@ -20,11 +21,14 @@ const SQL_PATTERNS: Partial<Record<Intent, string>> = {
 
 /** Lines from the top of the first page that the issuer and address questions look at. */
 const LEADING_LINES = 20;
+/** Earlier messages of a conversation handed to the answerer (three exchanges). */
+const HISTORY_MESSAGES = 6;
 
 @Injectable()
 export class ChatService {
   constructor(
     private readonly repo: ChatRepository,
+    @Inject(ANSWERER) private readonly answerer: Answerer,
     @Inject(CHAT_OPTIONS) private readonly options: ChatOptions,
   ) {}
 
@@ -37,6 +41,7 @@ export class ChatService {
   }
 
   async ask(request: chatV1.AskRequest): Promise<chatV1.AskResponse> {
+    const askedAt = Date.now();
     const input = parseAskRequest(request, this.options.maxMessageChars);
     const owner = await this.repo.jobOwner(input.jobId);
     if (owner === null || owner !== input.accountId) {
@@ -49,11 +54,13 @@ export class ChatService {
         throw new ChatError('CONVERSATION_NOT_FOUND', `conversation ${conversation} does not exist for this job`);
       }
     }
-    let answer = await this.answer(input.jobId, input.message, analyzeQuestion(input.message));
+    const history: Turn[] = conversation === null ? [] : await this.repo.recentMessages(conversation, HISTORY_MESSAGES);
+    const asked = { text: input.message, history, askedAt };
+    let answer = await this.answer(input.jobId, asked, analyzeQuestion(input.message));
     // An elliptical follow-up ("and his name?") may lean on the question before it; one that names
     // something of its own ("what is the name of the pilot?") that the document lacks may not.
     if (answer.citations.length === 0 && conversation !== null && specificTerms(analyzeQuestion(input.message)).length === 0) {
-      const [previous] = await this.repo.recentUserMessages(conversation, 1);
+      const previous = history.filter((t) => t.role === 'user').pop()?.content;
       if (previous) {
         const now = analyzeQuestion(input.message);
         const before = analyzeQuestion(previous);
@@ -61,7 +68,7 @@ export class ChatService {
           terms: [...new Set([...now.terms, ...before.terms])],
           intents: now.intents.size > 0 ? now.intents : before.intents,
         };
-        const retry = await this.answer(input.jobId, input.message, merged);
+        const retry = await this.answer(input.jobId, asked, merged);
         if (retry.citations.length > 0) answer = retry;
       }
     }
@@ -80,8 +87,12 @@ export class ChatService {
     return { conversations: conversations.map(mapConversation) };
   }
 
-  /** Retrieves candidate lines, answers from them, and keeps only citations that stand verbatim on their page. */
-  private async answer(jobId: string, text: string, question: Question): Promise<Answer> {
+  /**
+   * Retrieves candidate lines, has the configured answerer answer from them, and keeps only the
+   * citations that stand verbatim on their page (whichever answerer wrote them); an answer left
+   * without any is the plain decline.
+   */
+  private async answer(jobId: string, asked: { text: string; history: Turn[]; askedAt: number }, question: Question): Promise<Answer> {
     const retrieved: Chunk[] = await this.repo.search(jobId, question.terms, 30);
     for (const intent of question.intents) {
       const pattern = SQL_PATTERNS[intent];
@@ -89,11 +100,11 @@ export class ChatService {
     }
     // Documents name their issuer and address at the top of the first page.
     const leading = question.intents.has('company') || question.intents.has('address') ? await this.repo.leadingLines(jobId, LEADING_LINES) : [];
-    const answer = extractiveAnswer(text, question, retrieved, leading);
-    if (answer.citations.length === 0) return answer;
+    const answer = await this.answerer.answer({ ...asked, question, retrieved, leading });
+    if (answer.citations.length === 0) return declined(asked.text);
     const pages = await this.repo.pageTexts(jobId, [...new Set(answer.citations.map((c) => c.page))]);
-    const verified = answer.citations.filter((c) => pages.get(c.page)?.includes(c.snippet));
-    if (verified.length === 0) return declined(text);
+    const verified = answer.citations.filter((c) => c.snippet.trim() !== '' && pages.get(c.page)?.includes(c.snippet));
+    if (verified.length === 0) return declined(asked.text);
     return { content: answer.content, citations: verified };
   }
 }

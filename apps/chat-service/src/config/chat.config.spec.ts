@@ -11,7 +11,35 @@ describe(loadChatConfig.name, () => {
       CHAT_MAX_MESSAGE_CHARS: 2000,
       CHAT_INDEX_CONCURRENCY: 2,
       LOG_LEVEL: 'info',
+      CHAT_LLM_TIMEOUT: 20_000,
     });
+  });
+
+  it('takes an OpenAI-compatible chat endpoint, its model, key and time limit', () => {
+    const sut = loadChatConfig({
+      DATABASE_URL: 'postgres://u@h:5432/db',
+      CHAT_LLM_URL: 'http://127.0.0.1:11434/v1',
+      CHAT_LLM_MODEL: 'qwen2.5:7b-instruct',
+      CHAT_LLM_API_KEY: 'sk-local',
+      CHAT_LLM_TIMEOUT: '8s',
+    });
+    expect(sut).toMatchObject({ CHAT_LLM_URL: 'http://127.0.0.1:11434/v1', CHAT_LLM_MODEL: 'qwen2.5:7b-instruct', CHAT_LLM_API_KEY: 'sk-local', CHAT_LLM_TIMEOUT: 8000 });
+  });
+
+  it('stops at boot on a bad chat endpoint: not an http(s) URL, no model, a time limit past the gateway’s deadline', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadChatConfig({ DATABASE_URL: 'postgres://u@h:5432/db', ...env });
+      } catch (e) {
+        return (e as ConfigError).problems.map((p) => p.variable).sort();
+      }
+      return [];
+    };
+    expect(problems({ CHAT_LLM_URL: 'localhost:11434/v1', CHAT_LLM_MODEL: 'm' })).toEqual(['CHAT_LLM_URL']);
+    expect(problems({ CHAT_LLM_URL: 'ftp://models/v1', CHAT_LLM_MODEL: 'm' })).toEqual(['CHAT_LLM_URL']);
+    expect(problems({ CHAT_LLM_URL: 'http://127.0.0.1:8000/v1' })).toEqual(['CHAT_LLM_MODEL']);
+    expect(problems({ CHAT_LLM_MODEL: 'm' })).toEqual(['CHAT_LLM_URL']);
+    expect(problems({ CHAT_LLM_URL: 'http://127.0.0.1:8000/v1', CHAT_LLM_MODEL: 'm', CHAT_LLM_TIMEOUT: '1m' })).toEqual(['CHAT_LLM_TIMEOUT']);
   });
 
   it('takes the bus namespace and the gateway’s object store', () => {
@@ -33,6 +61,7 @@ describe(loadChatConfig.name, () => {
           NATS_URL: 'http://nats:4222',
           NATS_NAMESPACE: 'has.dots',
           STORAGE_URL: 'ftp://somewhere/x',
+          CHAT_LLM_URL: 'http://127.0.0.1:8000/v1',
         });
       } catch (e) {
         return e as ConfigError;
@@ -42,6 +71,7 @@ describe(loadChatConfig.name, () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.problems.map((p) => p.variable).sort()).toEqual([
       'CHAT_GRPC_URL',
+      'CHAT_LLM_MODEL',
       'CHAT_MAX_MESSAGE_CHARS',
       'DATABASE_URL',
       'NATS_NAMESPACE',
