@@ -54,6 +54,17 @@ describe(dbPostprocess.name, () => {
     expect((angle * 180) / Math.PI).toBeCloseTo(20, 0);
   });
 
+  it('keeps at least minUnclip of margin around a thin kernel, and leaves thick kernels as PaddleOCR grows them', () => {
+    const thin = map(200, 100, [{ x0: 20, y0: 10, x1: 120, y1: 13, p: 0.9 }]); // 100 × 3 between pixel centres
+    const plain = quadSize(dbPostprocess(thin, DB_DEFAULTS)[0]!.quad);
+    expect(plain.height).toBeCloseTo(3 + (2 * 100 * 3 * 1.5) / 206, 3); // d ≈ 2.18: a box barely taller than the text
+    const floored = quadSize(dbPostprocess(thin, { ...DB_DEFAULTS, minUnclip: 4 })[0]!.quad);
+    expect(floored.height).toBeCloseTo(3 + 2 * 4, 3);
+    expect(floored.width).toBeCloseTo(100 + 2 * 4, 3);
+    const thick = map(200, 100, [{ x0: 20, y0: 10, x1: 120, y1: 20, p: 0.9 }]);
+    expect(dbPostprocess(thick, { ...DB_DEFAULTS, minUnclip: 4 })[0]!.quad).toEqual(dbPostprocess(thick, DB_DEFAULTS)[0]!.quad);
+  });
+
   it('stops after max_candidates kernels', () => {
     const rects = Array.from({ length: 10 }, (_, i) => ({ x0: 5, y0: i * 10 + 2, x1: 60, y1: i * 10 + 7, p: 0.9 }));
     expect(dbPostprocess(map(100, 100, rects), { ...DB_DEFAULTS, maxCandidates: 4 })).toHaveLength(4);
@@ -74,5 +85,11 @@ describe(unclipRect.name, () => {
     expect(grown[0][1]).toBeCloseTo(-12.5);
     expect(grown[2][0]).toBeCloseTo(112.5);
     expect(grown[2][1]).toBeCloseTo(32.5);
+  });
+
+  it('grows by the minimum distance when the unclip distance is smaller', () => {
+    const grown = unclipRect([[0, 0], [100, 0], [100, 2], [0, 2]], 1.5, 3);
+    expect(grown[0][1]).toBeCloseTo(-3);
+    expect(grown[2][1]).toBeCloseTo(5);
   });
 });

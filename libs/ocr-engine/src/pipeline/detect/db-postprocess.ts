@@ -11,6 +11,13 @@ export interface DbOptions {
   readonly maxCandidates: number;
   /** Boxes with a shorter side (in detector pixels) are dropped. */
   readonly minSize: number;
+  /**
+   * Smallest unclip distance, in detector pixels (absent or 0: PaddleOCR's area × ratio / perimeter
+   * alone). The kernels the model finds on small text are a few pixels thick whatever the text's
+   * height, so the unclip grown from them leaves a box no taller than the text, or clips it; see
+   * `dbOptionsFor`, which sets this from a margin in page pixels.
+   */
+  readonly minUnclip?: number;
 }
 
 export const DB_DEFAULTS: DbOptions = { thresh: 0.3, boxThresh: 0.6, unclipRatio: 1.5, maxCandidates: 1000, minSize: 3 };
@@ -86,7 +93,7 @@ export function boxFromContour(points: readonly Point[], map: ProbMap, options: 
   if (first.shortSide < options.minSize) return undefined;
   const score = boxScoreFast(map, first.quad);
   if (options.boxThresh > score) return undefined;
-  const grown = unclipRect(first.quad, options.unclipRatio);
+  const grown = unclipRect(first.quad, options.unclipRatio, options.minUnclip ?? 0);
   const second = miniBox(grown);
   if (second.shortSide < options.minSize + 2) return undefined;
   return { quad: second.quad, score };
@@ -114,14 +121,14 @@ export function boxScoreFast(map: ProbMap, quad: Quad): number {
 }
 
 /**
- * Grow a rectangle by PaddleOCR's unclip distance d = area × ratio / perimeter. Clipper's rounded
- * offset of a rectangle by d has the rectangle grown by d on every side as its min-area
- * rectangle, so that is computed directly.
+ * Grow a rectangle by PaddleOCR's unclip distance d = area × ratio / perimeter (at least
+ * `minDistance`). Clipper's rounded offset of a rectangle by d has the rectangle grown by d on
+ * every side as its min-area rectangle, so that is computed directly.
  */
-export function unclipRect(quad: Quad, ratio: number): Point[] {
+export function unclipRect(quad: Quad, ratio: number, minDistance = 0): Point[] {
   const w = dist(quad[0], quad[1]), h = dist(quad[1], quad[2]);
   if (w === 0 || h === 0) return [...quad];
-  const d = (w * h * ratio) / (2 * (w + h));
+  const d = Math.max((w * h * ratio) / (2 * (w + h)), minDistance);
   const ux = (quad[1][0] - quad[0][0]) / w, uy = (quad[1][1] - quad[0][1]) / w;
   const vx = (quad[3][0] - quad[0][0]) / h, vy = (quad[3][1] - quad[0][1]) / h;
   const grow = (p: Point, su: number, sv: number): Point => [p[0] + d * (su * ux + sv * vx), p[1] + d * (su * uy + sv * vy)];

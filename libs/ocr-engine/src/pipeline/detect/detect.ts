@@ -3,7 +3,7 @@ import { dist } from '../../geometry/geometry';
 import type { PageRaster } from '../load/load';
 import type { ModelRunner } from '../session';
 import { dbPostprocess, type DbOptions } from './db-postprocess';
-import { detToPage, prepareDetInput, type DetGeometry, type DetResizeOptions } from './preprocess';
+import { dbOptionsFor, detToPage, prepareDetInput, type DetGeometry, type DetResizeOptions } from './preprocess';
 
 export interface DetectOptions extends DetResizeOptions, DbOptions {}
 
@@ -23,7 +23,7 @@ export async function detect(page: PageRaster, det: ModelRunner, options: Detect
   const { tensor, geometry } = await prepareDetInput(page, options);
   const out = await det.run(tensor, [1, 3, geometry.height, geometry.width]);
   const mapH = out.dims[2]!, mapW = out.dims[3]!;
-  const found = dbPostprocess({ data: out.data, width: mapW, height: mapH }, options);
+  const found = dbPostprocess({ data: out.data, width: mapW, height: mapH }, dbOptionsFor(options, geometry));
   const boxes: TextBox[] = [];
   for (const b of found) {
     const quad = b.quad.map(([x, y]) => {

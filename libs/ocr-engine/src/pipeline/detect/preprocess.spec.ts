@@ -1,4 +1,5 @@
-import { detResizeShape, detToPage, normalizeDet, prepareDetInput } from './preprocess';
+import { DB_DEFAULTS } from './db-postprocess';
+import { dbOptionsFor, detResizeShape, detToPage, normalizeDet, prepareDetInput } from './preprocess';
 
 describe(detResizeShape.name, () => {
   it('scales the long side down to the limit and rounds both sides to multiples of 32', () => {
@@ -44,5 +45,20 @@ describe(prepareDetInput.name, () => {
     const [x, y] = detToPage(geometry, 28 * geometry.scaleX, 28 * geometry.scaleY);
     expect(x).toBeCloseTo(0, 5);
     expect(y).toBeCloseTo(0, 5);
+  });
+});
+
+describe(dbOptionsFor.name, () => {
+  const resize = { maxSide: 1280, minShortSide: 96, upscaleTo: 960, maxUpscale: 2 };
+  const geometry = (scale: number) => ({ width: 512, height: 288, pad: 0, scaleX: scale, scaleY: scale });
+
+  it('turns the margin in page pixels into a minimum unclip distance in detector pixels', () => {
+    expect(dbOptionsFor({ ...resize, ...DB_DEFAULTS, minMargin: 2.5 }, geometry(2)).minUnclip).toBeCloseTo(5);
+    expect(dbOptionsFor({ ...resize, ...DB_DEFAULTS, minMargin: 2.5 }, geometry(0.4)).minUnclip).toBeCloseTo(1);
+  });
+
+  it("leaves PaddleOCR's post-process alone without a margin", () => {
+    const options = { ...resize, ...DB_DEFAULTS };
+    expect(dbOptionsFor(options, geometry(2))).toBe(options);
   });
 });

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import type { PageRaster } from '../load/load';
+import type { DbOptions } from './db-postprocess';
 
 export interface DetResizeOptions {
   /** Longest side of the detector's input (PaddleOCR's det_limit_side_len with limit_type 'max'). */
@@ -10,6 +11,11 @@ export interface DetResizeOptions {
   readonly upscaleTo: number;
   /** Largest upscale factor. */
   readonly maxUpscale: number;
+  /**
+   * Smallest margin, in page pixels, that a box keeps around its text kernel (`dbOptionsFor`);
+   * absent or 0: none beyond PaddleOCR's unclip.
+   */
+  readonly minMargin?: number;
 }
 
 /**
@@ -39,6 +45,18 @@ export interface DetGeometry {
 
 export function detToPage(g: DetGeometry, x: number, y: number): [number, number] {
   return [x / g.scaleX - g.pad, y / g.scaleY - g.pad];
+}
+
+/**
+ * The DB post-process options for one page: `minMargin` (page pixels) becomes the smallest unclip
+ * distance in this page's detector pixels. Small text (table cells of 8–10 px, upscaled for the
+ * detector) gives kernels only a few detector pixels thick, and the boxes grown from them are no
+ * taller than the text: the recognizer then reads clipped ascenders (f as t) or nothing at all.
+ * Text of ordinary size is unclipped by more than the margin anyway, so its boxes do not change.
+ */
+export function dbOptionsFor<T extends DbOptions & DetResizeOptions>(options: T, geometry: DetGeometry): T {
+  if (!options.minMargin) return options;
+  return { ...options, minUnclip: options.minMargin * Math.min(geometry.scaleX, geometry.scaleY) };
 }
 
 /** ImageNet mean/std that PP-OCR's detector was trained with, applied to B, G, R in that order. */

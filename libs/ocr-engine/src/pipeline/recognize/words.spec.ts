@@ -1,4 +1,5 @@
 import type { CtcChar } from './ctc';
+import { DEFAULT_PIPELINE } from '../../options';
 import { modelSpaceExcess, pageSpaceGap, splitWords } from './words';
 
 const options = { spaceGap: 0.7, spaceProbWeight: 2, minGlyphSteps: 2 };
@@ -46,6 +47,27 @@ describe(splitWords.name, () => {
 
   it('returns no words for no characters', () => {
     expect(splitWords([], 10, options)).toEqual([]);
+  });
+});
+
+describe(`${splitWords.name} with the engine's defaults`, () => {
+  const defaults = DEFAULT_PIPELINE.rec;
+
+  it('puts back a dropped space where the space class shows between two letters, at an even pitch', () => {
+    // "TAX INVOICE" read as TAXINVOICE: no wider gap, but the space class reached 0.03 before the I.
+    const chars = at('TAXINVOICE', [2, 4, 8, 11, 13, 16, 19, 22, 24, 27], [0, 0, 0, 0.03, 0, 0, 0, 0, 0, 0]);
+    expect(splitWords(chars, 30, defaults).map((w) => w.text)).toEqual(['TAX', 'INVOICE']);
+  });
+
+  it('does not split a word on an uneven letter gap when the space class shows nothing', () => {
+    // "signalling" from a small table cell: the l-l gap is two and a half narrow-glyph pitches.
+    const chars = at('signalling', [12, 14, 16, 18, 20, 21, 24, 25, 26, 28]);
+    expect(splitWords(chars, 30, defaults).map((w) => w.text)).toEqual(['signalling']);
+  });
+
+  it('still splits on a gap far wider than the pitch without any space-class evidence', () => {
+    const chars = at('thequickfox', [0, 3, 6, 14, 17, 20, 23, 26, 34, 37, 40]);
+    expect(splitWords(chars, 44, defaults).map((w) => w.text)).toEqual(['the', 'quick', 'fox']);
   });
 });
 

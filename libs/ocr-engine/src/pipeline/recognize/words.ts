@@ -116,6 +116,11 @@ export function pageSpaceGap(lines: readonly (readonly CtcChar[])[], options: Sp
  * (its median gap, normalised by the median glyph width); an excess of more than `spaceGap`
  * pitches is a space, where the space class's own (losing) probability between them adds
  * `spaceProbWeight` × p to the excess. Spaces the model emitted itself are kept; none are added next to CJK.
+ *
+ * CTC places each character on one or two 8-px steps, so the gaps jitter by a step either way: at a
+ * pitch of 2–4 steps the gaps alone cannot tell a narrow word space from uneven letter spacing. The
+ * space class's probability can (it is near zero inside words), hence a high `spaceProbWeight` and a
+ * `spaceGap` that only puts a space back on the gap alone where it is clearly wider than the pitch.
  */
 export function splitWords(chars: readonly CtcChar[], steps: number, options: SpaceOptions): LineWord[] {
   const { pitch, expected } = linePitch(chars, options);
