@@ -13,6 +13,10 @@
  * same figures go to `<outDir>/summary.json`. Where `lines.json` line boxes exist for an image
  * entry, lines are matched by IoU ≥ 0.5 and CER is reported for lines with confidence ≥ 0.9
  * against lines below it (the calibration check).
+ *
+ * BENCH_LANGUAGE=auto reads every entry with script detection instead of its hint; BENCH_ONLY=<regexp>
+ * keeps the entries whose id matches; BENCH_PIPELINE=<json> overrides pipeline settings; OCR_THREADS
+ * sets onnxruntime's threads (default 2).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +24,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { DocumentError, rasterizePage, type Line, type PageOcr } from '@ocr/documents';
 import type { RasterImage } from '../engine';
+import { DEFAULT_PIPELINE, mergePipeline, type PipelineOptions } from '../options';
 import { createPaddleEngine } from '../paddle-engine';
 import { RoutingEngine } from '../router/routing.engine';
 import { TesseractEngine } from '../tesseract/tesseract.engine';
@@ -36,6 +41,9 @@ interface PageRun {
   entry: string;
   category: string;
   ms: number;
+  /** CPU seconds of this process and its finished children (Tesseract) while reading the page. */
+  cpuMs: number;
+  timings: Record<string, number>;
   lines: Line[];
   error?: string;
 }
@@ -123,6 +131,20 @@ const iou = (a: number[], b: number[]) => {
   return inter / (area(a) + area(b) - inter || 1);
 };
 
+/** CPU time used so far by this process and its waited-for children (Tesseract), from /proc (Linux). */
+function cpuMsSoFar(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // Fields after the command name: utime is field 14, stime 15, cutime 16, cstime 17 (1-based).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  }
+}
+
 const norm = (s: string) => s.normalize('NFC').replace(/\s+/g, ' ').trim().toLowerCase();
 
 async function main() {
@@ -130,12 +152,16 @@ async function main() {
   const outDir = resolve(process.argv[3] ?? 'bench-out/accuracy');
   const scorePy = process.env.SCORE_PY ?? [join(evalDir, 'score.py'), join(dirname(evalDir), 'score.py')].find(existsSync);
   const index = JSON.parse(readFileSync(join(evalDir, 'index.json'), 'utf8')) as { entries: Entry[] };
+  // BENCH_ONLY: a regular expression on entry ids, to run part of the set (scores then cover that part).
+  if (process.env.BENCH_ONLY) index.entries = index.entries.filter((e) => new RegExp(process.env.BENCH_ONLY!).test(e.id));
   mkdirSync(outDir, { recursive: true });
 
   const t0 = performance.now();
   // The engine the worker runs: PP-OCRv4 for Chinese/English, Tesseract for other scripts, routed by
   // each entry's language hint, or by script detection with BENCH_LANGUAGE=auto.
-  const paddle = await createPaddleEngine({ intraOpThreads: Number(process.env.OCR_THREADS ?? 2) });
+  // BENCH_PIPELINE: JSON pipeline overrides (e.g. '{"rec":{"minWidth":160}}') to compare settings.
+  const pipeline = process.env.BENCH_PIPELINE ? (JSON.parse(process.env.BENCH_PIPELINE) as Partial<PipelineOptions>) : undefined;
+  const paddle = await createPaddleEngine({ intraOpThreads: Number(process.env.OCR_THREADS ?? 2), ...(pipeline ? { pipeline: mergePipeline(DEFAULT_PIPELINE, pipeline) } : {}) });
   const engine = new RoutingEngine({ paddle, tesseract: new TesseractEngine({ timeoutMs: 60_000 }) });
   const forcedLanguage = process.env.BENCH_LANGUAGE;
   const loadMs = performance.now() - t0;
@@ -146,6 +172,7 @@ async function main() {
     const texts: string[] = [];
     for (const page of pages) {
       const t = performance.now();
+      const cpu0 = cpuMsSoFar();
       let result: PageOcr | undefined;
       let error: string | undefined;
       try {
@@ -154,8 +181,9 @@ async function main() {
         error = (err as Error).message;
       }
       const ms = performance.now() - t;
+      const cpuMs = cpuMsSoFar() - cpu0;
       const lines = result?.blocks.flatMap((b) => b.lines) ?? [];
-      runs.push({ entry: entry.id, category: entry.category, ms, lines, ...(error ? { error } : {}) });
+      runs.push({ entry: entry.id, category: entry.category, ms, cpuMs, timings: result?.timings_ms ?? {}, lines, ...(error ? { error } : {}) });
       texts.push(result?.text ?? '');
     }
     writeFileSync(join(outDir, `${entry.id}.txt`), texts.join('\f'));
@@ -204,6 +232,11 @@ async function main() {
     modelLoadSeconds: loadMs / 1000,
     peakRssMb,
     secondsPerPage: mean(runs.map((r) => r.ms / 1000)),
+    cpuSecondsPerPage: mean(runs.map((r) => r.cpuMs / 1000)),
+    /** Mean milliseconds a page spent in each stage the engines report (`timings_ms`). */
+    stageMsPerPage: Object.fromEntries(
+      [...new Set(runs.flatMap((r) => Object.keys(r.timings)))].sort().map((k) => [k, Math.round(runs.reduce((s, r) => s + (r.timings[k] ?? 0), 0) / runs.length)]),
+    ),
     pages: runs.length,
     errors: runs.filter((r) => r.error).map((r) => ({ entry: r.entry, error: r.error })),
     categories: Object.fromEntries(
@@ -220,6 +253,7 @@ async function main() {
             word_f1_nocase: mean(s.map((x) => x.word_f1_nocase)),
             word_r_nocase: mean(s.map((x) => x.word_r_nocase)),
             secondsPerPage: mean(pr.map((r) => r.ms / 1000)),
+            cpuSecondsPerPage: mean(pr.map((r) => r.cpuMs / 1000)),
           },
         ];
       }),
@@ -232,11 +266,12 @@ async function main() {
   };
   writeFileSync(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2));
   const f = (v: number) => (Number.isNaN(v) ? '  -  ' : v.toFixed(3));
-  console.log('\ncategory  entries pages  CER(nocase)  wordF1(nocase)  wordR(nocase)  s/page');
+  console.log('\ncategory  entries pages  CER(nocase)  wordF1(nocase)  wordR(nocase)  s/page  cpu-s/page');
   for (const [c, v] of Object.entries(summary.categories)) {
-    console.log(`${c.padEnd(9)} ${String(v.entries).padStart(7)} ${String(v.pages).padStart(5)}  ${f(v.cer_nocase).padStart(11)}  ${f(v.word_f1_nocase).padStart(14)}  ${f(v.word_r_nocase).padStart(13)}  ${f(v.secondsPerPage).padStart(6)}`);
+    console.log(`${c.padEnd(9)} ${String(v.entries).padStart(7)} ${String(v.pages).padStart(5)}  ${f(v.cer_nocase).padStart(11)}  ${f(v.word_f1_nocase).padStart(14)}  ${f(v.word_r_nocase).padStart(13)}  ${f(v.secondsPerPage).padStart(6)}  ${f(v.cpuSecondsPerPage).padStart(10)}`);
   }
-  console.log(`all pages: ${summary.pages}, ${summary.secondsPerPage.toFixed(3)} s/page, model load ${summary.modelLoadSeconds.toFixed(2)} s, peak RSS ${peakRssMb.toFixed(0)} MB, errors ${summary.errors.length}`);
+  console.log(`stages, mean ms a page: ${Object.entries(summary.stageMsPerPage).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(`all pages: ${summary.pages}, ${summary.secondsPerPage.toFixed(3)} s/page (${summary.cpuSecondsPerPage.toFixed(3)} CPU s/page), model load ${summary.modelLoadSeconds.toFixed(2)} s, peak RSS ${peakRssMb.toFixed(0)} MB, errors ${summary.errors.length}`);
   console.log(
     `calibration: conf >= 0.9: ${calib.hi.lines} lines, CER ${summary.calibration.confidenceAtLeast090.cer.toFixed(3)}; conf < 0.9: ${calib.lo.lines} lines, CER ${summary.calibration.confidenceBelow090.cer.toFixed(3)}`,
   );

@@ -73,6 +73,20 @@ describe(RoutingEngine.name, () => {
     expect(words(page.text)).toEqual(['hello', 'world', 'from', 'the', 'router']);
   });
 
+  it('keeps an unsure reading in a script the detector is sure of over a more confident Latin look-alike', async () => {
+    const detectorSaying = (scriptConfidence: number): ScriptDetector => ({
+      detect: async () => ({ script: 'Cyrl', detectorScript: 'Cyrillic', scriptConfidence, rotate: 0, orientationConfidence: 2 }),
+    });
+    const unsureCyrillic = Object.assign(new FakePaddle('щественность колхозникъ-', 0.41), { name: 'tesseract-5' });
+    const lookAlike = new FakePaddle('eCTBeHHOCTb ROJX03HHRD-', 0.87);
+    const image = await renderText(['x']);
+    const sure = new RoutingEngine({ tesseract: unsureCyrillic, paddle: lookAlike, detector: detectorSaying(30) });
+    await expect(sure.recognize(image, { language: 'auto' })).resolves.toMatchObject({ text: 'щественность колхозникъ-', language: 'und-Cyrl' });
+    // A detector that is not sure (OSD on receipts and handwriting) leaves it to the confidences.
+    const unsure = new RoutingEngine({ tesseract: unsureCyrillic, paddle: lookAlike, detector: detectorSaying(3) });
+    await expect(unsure.recognize(image, { language: 'auto' })).resolves.toMatchObject({ text: 'eCTBeHHOCTb ROJX03HHRD-', engine: 'pp-ocrv4' });
+  });
+
   it('routes a given language to the engine the registry names', async () => {
     const paddle = new FakePaddle('Hello', 0.9);
     const sut = new RoutingEngine({ tesseract, paddle });

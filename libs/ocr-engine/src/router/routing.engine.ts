@@ -10,6 +10,14 @@ export interface AutoRoutingOptions {
   readonly minScriptShare: number;
   /** … and is taken without a second reading when its mean confidence reaches this (else the more confident of the two). */
   readonly minConfidence: number;
+  /**
+   * … or when the detector named the script with at least this confidence (Tesseract OSD's own
+   * measure): Tesseract's confidence on a script it reads right is often below PP-OCRv4's on the
+   * Latin look-alikes it makes of the same letters (a Komi line read as "eCTBeHHOCTb"), so the two
+   * confidences cannot be compared there. On the dev set OSD named a wrong script with at most 6.7,
+   * the right non-Latin one with 7.8 to 63.
+   */
+  readonly trustedScriptConfidence: number;
   /** Below this mean confidence, a PP-OCRv4 reading of a Latin/unknown page is checked against Tesseract's Latin model. */
   readonly paddleMinConfidence: number;
   /**
@@ -20,7 +28,7 @@ export interface AutoRoutingOptions {
   readonly latinFallbackConfidence: number;
 }
 
-export const DEFAULT_AUTO_ROUTING: AutoRoutingOptions = { minScriptShare: 0.6, minConfidence: 0.6, paddleMinConfidence: 0.8, latinFallbackConfidence: 0.6 };
+export const DEFAULT_AUTO_ROUTING: AutoRoutingOptions = { minScriptShare: 0.6, minConfidence: 0.6, trustedScriptConfidence: 10, paddleMinConfidence: 0.8, latinFallbackConfidence: 0.6 };
 
 export interface RoutingEngineDeps {
   /** Reads the languages the registry gives to Tesseract (and everything when paddle is absent). */
@@ -73,7 +81,7 @@ export class RoutingEngine implements OcrEngine {
       const page = await this.readAs(image, AUTO_LANGUAGE_FOR_SCRIPT[script], remaining('recognition'));
       // Text mostly in another script means the detector was wrong: drop that reading.
       if (page.text.trim().length > 0 && scriptShare(page.text, script) >= this.auto.minScriptShare) {
-        if (page.mean_confidence >= this.auto.minConfidence) return withDetectTime(page, detectMs);
+        if (page.mean_confidence >= this.auto.minConfidence || (detection?.scriptConfidence ?? 0) >= this.auto.trustedScriptConfidence) return withDetectTime(page, detectMs);
         candidate = page;
       }
     }

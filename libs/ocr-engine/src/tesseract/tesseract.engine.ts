@@ -49,7 +49,7 @@ export class TesseractEngine implements OcrEngine {
       height: image.height,
       language: language.code,
       engine: TESSERACT_ENGINE_NAME,
-      timings_ms: { encode: round(encoded - started), recognize: round(done - encoded) },
+      timings_ms: { tesseract_encode: round(encoded - started), tesseract: round(done - encoded) },
     });
   }
 
