@@ -86,7 +86,7 @@ import { ToolController } from './tools/tool.controller';
     {
       provide: DOCUMENT_INSPECTOR,
       inject: [GATEWAY_CONFIG],
-      useFactory: (c: GatewayConfig) => new BytesDocumentInspector({ maxBytes: c.maxUploadBytes, maxPixels: c.maxPagePixels }),
+      useFactory: (c: GatewayConfig) => new BytesDocumentInspector({ maxBytes: c.maxUploadBytes, maxPixels: c.maxPagePixels }).warmUp(),
     },
     EngineLanguageCatalog,
     { provide: LANGUAGE_CATALOG, useExisting: EngineLanguageCatalog },

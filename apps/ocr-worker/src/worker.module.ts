@@ -49,7 +49,7 @@ const OBJECT_STORE = Symbol('OBJECT_STORE');
     {
       provide: RASTERIZER,
       inject: [WORKER_CONFIG],
-      useFactory: (c: WorkerConfig) => new DocumentRasterizer({ maxInputPixels: c.maxPagePixels, timeoutMs: c.pageTimeoutMs }),
+      useFactory: (c: WorkerConfig) => new DocumentRasterizer({ maxInputPixels: c.maxPagePixels, timeoutMs: c.pageTimeoutMs }).warmUp(),
     },
     { provide: ENGINE, inject: [OCR_ENGINE], useFactory: (e: OcrEngine) => new RoutedEngine(e) },
     { provide: RESULTS, inject: [JetStreamBus], useFactory: (b: JetStreamBus) => new BusResultPublisher(b) },

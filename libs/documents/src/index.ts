@@ -4,6 +4,7 @@ export * from './document-type.sniff';
 export * from './document.inspect';
 export * from './page.rasterize';
 export * from './page.resolution';
+export * from './pdf.warmup';
 export type { PdfPageAnalysis, PlacedImage } from './pdf-page.analyze';
 export * from './text-layer.extract';
 export * from './text-layer.convert';

@@ -8,6 +8,7 @@ import type { BBox, PageSource } from './job-document';
 import type { PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { analyzePdfPage } from './pdf-page.analyze';
 import { withPdf } from './pdf.loader';
+import { rgbaToRgb } from './raster.pixels';
 import { DEFAULT_RESOLUTION, type ResolutionOptions, chooseDpi, rasterSize, scanResolution } from './page.resolution';
 import { readTextLayer, type TextLayerPage } from './text-layer.extract';
 import { DEFAULT_TEXT_LAYER_RULE, type TextLayerRule, judgeTextLayer } from './text-layer.rule';
@@ -181,13 +182,7 @@ async function rasterizePdfPage(bytes: Buffer, pageIndex: number, options: Raste
       viewport,
       background: '#ffffff',
     }).promise;
-    const rgba = context.getImageData(0, 0, width, height).data;
-    const data = Buffer.allocUnsafe(width * height * 3);
-    for (let src = 0, dst = 0; dst < data.length; src += 4, dst += 3) {
-      data[dst] = rgba[src]!;
-      data[dst + 1] = rgba[src + 1]!;
-      data[dst + 2] = rgba[src + 2]!;
-    }
+    const data = rgbaToRgb(context.getImageData(0, 0, width, height).data, width * height);
     timings.render = elapsed(t);
     page.cleanup();
 

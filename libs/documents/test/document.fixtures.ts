@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
 import { encode as encodeBmp } from 'bmp-ts';
-import { PDFDocument, StandardFonts, popGraphicsState, pushGraphicsState, setTextRenderingMode, TextRenderingMode } from 'pdf-lib';
+import { PDFDocument, PDFName, type PDFRef, StandardFonts, popGraphicsState, pushGraphicsState, setTextRenderingMode, TextRenderingMode } from 'pdf-lib';
 import sharp from 'sharp';
 
 export const LETTER: [number, number] = [612, 792];
@@ -125,6 +125,38 @@ export async function scannedPdf(
       page.pushOperators(popGraphicsState());
     }
   }
+  return Buffer.from(await doc.save());
+}
+
+/**
+ * A one-page letter PDF whose page draws `content`, a content stream written by hand (operators as
+ * text, inline images included). `images` become image XObjects named by their key: a PNG, or an
+ * image mask (1 bit per pixel, `ImageMask true`) of `width`×`height` given as hex rows.
+ */
+export async function contentStreamPdf(
+  content: string,
+  images: Record<string, Buffer | { mask: true; width: number; height: number; hex: string }> = {},
+): Promise<Buffer> {
+  const doc = await PDFDocument.create();
+  const page = doc.addPage(LETTER);
+  const xobjects: Record<string, PDFRef> = {};
+  for (const [name, image] of Object.entries(images)) {
+    if (Buffer.isBuffer(image)) {
+      xobjects[name] = (await doc.embedPng(image)).ref;
+    } else {
+      const stream = doc.context.stream(Buffer.from(image.hex, 'hex'), {
+        Type: 'XObject',
+        Subtype: 'Image',
+        Width: image.width,
+        Height: image.height,
+        ImageMask: true,
+        BitsPerComponent: 1,
+      });
+      xobjects[name] = doc.context.register(stream);
+    }
+  }
+  page.node.set(PDFName.of('Resources'), doc.context.obj({ XObject: xobjects }));
+  page.node.set(PDFName.of('Contents'), doc.context.register(doc.context.stream(content)));
   return Buffer.from(await doc.save());
 }
 

@@ -1,4 +1,4 @@
-import { DocumentError, inspectDocument } from '@ocr/documents';
+import { DocumentError, inspectDocument, warmUpPdfjs } from '@ocr/documents';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import type { DocumentInspector, InspectedDocument } from '../jobs/job.ports';
 
@@ -18,6 +18,12 @@ const CODES: Record<DocumentError['code'], ErrorCode> = {
 /** Finds the type from the bytes and counts pages without rasterizing; refusals become 400s. */
 export class BytesDocumentInspector implements DocumentInspector {
   constructor(private readonly limits: { maxPixels: number; maxBytes: number }) {}
+
+  /** Loads pdf.js now, at boot, rather than inside the first upload's request (see `warmUpPdfjs`). */
+  async warmUp(): Promise<this> {
+    await warmUpPdfjs();
+    return this;
+  }
 
   async inspect(bytes: Buffer, limits: { maxPages: number }): Promise<InspectedDocument> {
     try {

@@ -1,4 +1,4 @@
-import { jobArtifacts, rasterizePage, textLayerToPage } from '@ocr/documents';
+import { jobArtifacts, rasterizePage, textLayerToPage, warmUpRasterizer } from '@ocr/documents';
 import sharp from 'sharp';
 import { JetStreamBus } from '@ocr/messaging';
 import type { OcrEngine } from '@ocr/ocr-engine';
@@ -23,6 +23,12 @@ export class ObjectStoreUploads implements Uploads {
 /** Rasterizes one page with @ocr/documents; a page with a real text layer keeps its own text. */
 export class DocumentRasterizer implements Rasterizer {
   constructor(private readonly options: { maxInputPixels: number; timeoutMs: number }) {}
+
+  /** Loads pdf.js and the canvas now, at boot, rather than inside the first task (see `warmUpRasterizer`). */
+  async warmUp(): Promise<this> {
+    await warmUpRasterizer();
+    return this;
+  }
 
   async rasterize(bytes: Buffer, pageIndex: number): Promise<RasterizedPage> {
     const page = await rasterizePage(bytes, pageIndex, { maxInputPixels: this.options.maxInputPixels, timeoutMs: this.options.timeoutMs });
