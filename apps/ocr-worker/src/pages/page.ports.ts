@@ -35,7 +35,10 @@ export interface Engine {
   recognize(image: RasterImage, options: { language: string; timeoutMs: number }): Promise<PageOcr>;
 }
 
-/** Keeps each page as rasterized, for the searchable PDF export (deleted with the job's results). */
+/**
+ * Keeps each page as rasterized, for the searchable PDF export (deleted with the job's results).
+ * `put` runs while the engine reads the same image: neither may change its pixels.
+ */
 export interface PageImages {
   put(jobId: string, pageIndex: number, image: RasterImage, dpi?: number): Promise<void>;
 }

@@ -79,7 +79,14 @@ function setup() {
   const rasterizer = new FakeRasterizer();
   const engine = new FakeEngine();
   const results = new FakeResults();
-  const pageImages = { stored: [] as string[], async put(jobId: string, pageIndex: number) { this.stored.push(`${jobId}/${pageIndex}`); } };
+  const pageImages = {
+    stored: [] as string[],
+    failure: null as Error | null,
+    async put(jobId: string, pageIndex: number) {
+      if (this.failure) throw this.failure;
+      this.stored.push(`${jobId}/${pageIndex}`);
+    },
+  };
   const sut = new PageProcessor(config, uploads, rasterizer, engine, results, pageImages);
   return { sut, config, uploads, rasterizer, engine, results, pageImages };
 }
@@ -176,6 +183,12 @@ describe(PageProcessor.name, () => {
     await expect(ctx.sut.process(task, ctx.config.maxDeliver)).resolves.toBe('failed');
     expect(ctx.results.published).toHaveLength(1);
     expect(ctx.results.published[0]).toMatchObject({ attempt: 3, page: { index: 1, error: 'ECONNREFUSED storage' } });
+  });
+
+  it('throws when the page image cannot be stored, even though the engine read the page, so the task is redelivered', async () => {
+    ctx.pageImages.failure = new Error('ENOSPC: no space left on device');
+    await expect(ctx.sut.process(task, 1)).rejects.toThrow('ENOSPC');
+    expect(ctx.results.published).toEqual([]);
   });
 
   it('keeps a failed page’s error short', async () => {

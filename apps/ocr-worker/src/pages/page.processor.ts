@@ -63,14 +63,28 @@ export class PageProcessor {
   private async read(bytes: Buffer, task: PageTask): Promise<JobPage> {
     const t0 = Date.now();
     const raster = await this.rasterizer.rasterize(bytes, task.page_index);
-    await this.pageImages.put(task.job_id, task.page_index, raster.image, raster.dpi);
     const rasterMs = Date.now() - t0;
-    if (raster.textLayer) {
-      return { ...raster.textLayer, index: task.page_index, source: 'text-layer', timings_ms: { ...raster.textLayer.timings_ms, rasterize: rasterMs } };
-    }
-    const ocr = await this.engine.recognize(raster.image, { language: task.language, timeoutMs: this.config.pageTimeoutMs });
-    return { ...ocr, index: task.page_index, source: 'ocr', timings_ms: { ...ocr.timings_ms, rasterize: rasterMs } };
+    // The page image is encoded (on libuv's threads) and stored while the engine reads the page;
+    // both only read the pixels. The result is published once both are done.
+    const stored = this.pageImages.put(task.job_id, task.page_index, raster.image, raster.dpi);
+    const read: Promise<JobPage> = raster.textLayer
+      ? Promise.resolve({ ...raster.textLayer, index: task.page_index, source: 'text-layer', timings_ms: { ...raster.textLayer.timings_ms, rasterize: rasterMs } })
+      : this.engine
+          .recognize(raster.image, { language: task.language, timeoutMs: this.config.pageTimeoutMs })
+          .then((ocr) => ({ ...ocr, index: task.page_index, source: 'ocr', timings_ms: { ...ocr.timings_ms, rasterize: rasterMs } }));
+    return bothOrFirstError(stored, read);
   }
+}
+
+/**
+ * Waits for both; a failure to store the page image wins over the engine's (it is transient, and
+ * was the first to be seen when the image was stored before the engine ran).
+ */
+async function bothOrFirstError<T>(first: Promise<unknown>, second: Promise<T>): Promise<T> {
+  const [a, b] = await Promise.allSettled([first, second]);
+  if (a.status === 'rejected') throw a.reason;
+  if (b.status === 'rejected') throw b.reason;
+  return b.value;
 }
 
 function pageFailedBy(index: number, e: unknown): JobPage {
