@@ -56,7 +56,11 @@ async function* bytes(...parts: string[]): AsyncIterable<Buffer> {
 describe('gateway HTTP contract', () => {
   let app: INestApplication;
   let filterLogger: Logger;
-  const jobs = { submit: jest.fn<ReturnType<JobService['submit']>, Parameters<JobService['submit']>>(), get: jest.fn<ReturnType<JobService['get']>, Parameters<JobService['get']>>() };
+  const jobs = {
+    submit: jest.fn<ReturnType<JobService['submit']>, Parameters<JobService['submit']>>(),
+    get: jest.fn<ReturnType<JobService['get']>, Parameters<JobService['get']>>(),
+    getJson: jest.fn<ReturnType<JobService['getJson']>, Parameters<JobService['getJson']>>(),
+  };
   const billing = { authenticate: jest.fn<ReturnType<BillingRepository['authenticate']>, Parameters<BillingRepository['authenticate']>>() };
   const exporter = { render: jest.fn<Promise<RenderedFile>, Parameters<ExportRepository['render']>>() };
 
@@ -92,6 +96,7 @@ describe('gateway HTTP contract', () => {
       throw new DomainError('unauthorized', 'Invalid API token.');
     });
     jobs.get.mockResolvedValue(jobDocument());
+    jobs.getJson.mockResolvedValue(Buffer.from(JSON.stringify(jobDocument())));
   });
 
   function http() {
@@ -174,14 +179,14 @@ describe('gateway HTTP contract', () => {
       expect(res.status).toBe(401);
       expectErrorBody(res.body, 'unauthorized');
       expect(billing.authenticate).not.toHaveBeenCalled();
-      expect(jobs.get).not.toHaveBeenCalled();
+      expect(jobs.getJson).not.toHaveBeenCalled();
     });
 
     it('accepts the token as ?api_token=', async () => {
       const res = await http().get(`/api/v1/ocr/${UUID}/?api_token=${TOKEN}`);
       expect(res.status).toBe(200);
       expect(billing.authenticate).toHaveBeenCalledWith(TOKEN);
-      expect(jobs.get.mock.calls[0]![1].account).toEqual(ALICE);
+      expect(jobs.getJson.mock.calls[0]![1].account).toEqual(ALICE);
     });
 
     it('answers an unknown ?api_token= with 401', async () => {
@@ -193,7 +198,7 @@ describe('gateway HTTP contract', () => {
     it('treats a request without any token as anonymous, keyed by its client IP', async () => {
       const res = await http().get(`/api/v1/ocr/${UUID}`);
       expect(res.status).toBe(200);
-      const caller: Caller = jobs.get.mock.calls[0]![1];
+      const caller: Caller = jobs.getJson.mock.calls[0]![1];
       expect(caller.account).toBeNull();
       expect(caller.clientIp).toMatch(/127\.0\.0\.1|::1/);
       expect(billing.authenticate).not.toHaveBeenCalled();
@@ -202,19 +207,20 @@ describe('gateway HTTP contract', () => {
     it.each([`/api/v1/ocr/${UUID}/`, `/api/v1/ocr/${UUID}`, `/api/v1/ocr/${UUID.toUpperCase()}/`])('GET %s answers 200 with the job', async (path) => {
       const res = await http().get(path);
       expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
       expect(res.body).toMatchObject({ uuid: UUID, status: 'done' });
-      expect(jobs.get.mock.calls[0]![0]).toBe(UUID);
+      expect(jobs.getJson.mock.calls[0]![0]).toBe(UUID);
     });
 
     it('answers a job id that is not a uuid with 404 not_found', async () => {
       const res = await http().get('/api/v1/ocr/not-a-uuid');
       expect(res.status).toBe(404);
       expectErrorBody(res.body, 'not_found');
-      expect(jobs.get).not.toHaveBeenCalled();
+      expect(jobs.getJson).not.toHaveBeenCalled();
     });
 
     it('answers someone else’s job (not_found from the service) with 404, not 403', async () => {
-      jobs.get.mockRejectedValue(new DomainError('not_found', 'No such job.'));
+      jobs.getJson.mockRejectedValue(new DomainError('not_found', 'No such job.'));
       const res = await http().get(`/api/v1/ocr/${UUID}/`);
       expect(res.status).toBe(404);
       expect(res.body).toEqual({ detail: 'No such job.', code: 'not_found' });
@@ -223,7 +229,7 @@ describe('gateway HTTP contract', () => {
     it('answers an unexpected failure with 500 and an error id that is also logged', async () => {
       const logged = jest.spyOn(filterLogger, 'error').mockImplementation(() => undefined);
       try {
-        jobs.get.mockRejectedValue(new Error('connection terminated unexpectedly'));
+        jobs.getJson.mockRejectedValue(new Error('connection terminated unexpectedly'));
         const res = await http().get(`/api/v1/ocr/${UUID}/`);
         expect(res.status).toBe(500);
         expect(res.body).toMatchObject({ code: 'internal', error_id: expect.stringMatching(/^[0-9a-f-]{36}$/) });

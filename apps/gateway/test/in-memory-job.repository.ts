@@ -1,14 +1,14 @@
 import type { JobPage } from '@ocr/documents';
 import type { JobEntity } from '../src/database/job.entity';
 import type { PageEntity } from '../src/database/page.entity';
-import { summarize } from '../src/jobs/job.dto';
+import { type StoredPage, summarize } from '../src/jobs/job.dto';
 import type { JobRepository, PageOutcome } from '../src/jobs/job.repository';
 
 type JobStore = Pick<
   JobRepository,
   | 'create'
   | 'find'
-  | 'pages'
+  | 'findWithPages'
   | 'applyPageResult'
   | 'fail'
   | 'markSettled'
@@ -51,8 +51,23 @@ export class InMemoryJobRepository implements JobStore {
     return job ? { ...job } : null;
   }
 
-  async pages(jobId: string): Promise<PageEntity[]> {
-    return (this.rows.get(jobId) ?? []).map((r) => ({ ...r }));
+  /** As Postgres gives them: each result as JSON text, and the summary's parts while the job runs. */
+  async findWithPages(id: string): Promise<{ job: JobEntity; pages: StoredPage[] } | null> {
+    const job = this.jobs.get(id);
+    if (!job) return null;
+    const summary = job.status !== 'done' && job.status !== 'failed';
+    const pages = (this.rows.get(id) ?? [])
+      .filter((r) => r.status !== 'pending')
+      .map((r) => ({
+        index: r.index,
+        status: r.status,
+        error: r.error,
+        result_json: r.result ? Buffer.from(JSON.stringify(r.result)) : null,
+        ...(summary && r.result
+          ? { summary: { text: r.result.text, markdown: r.result.markdown, mean_confidence: r.result.mean_confidence, error: r.result.error ?? null } }
+          : {}),
+      }));
+    return { job: { ...job }, pages };
   }
 
   async applyPageResult(jobId: string, page: JobPage, workerId: string, retentionMs: number): Promise<PageOutcome> {

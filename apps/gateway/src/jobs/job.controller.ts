@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, UploadedFile, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UploadedFile, UseGuards, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import type { JobDocument } from '@ocr/documents';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { AuthGuard } from '../auth/auth.guard';
 import { CurrentCaller } from '../auth/caller.decorator';
 import type { Caller } from '../billing/billing.repository';
@@ -27,8 +27,9 @@ export class JobController {
     return this.service.submit(file, dto, caller, abortSignalOf(req));
   }
 
+  /** Sends the job's JSON bytes as the service made them (Express adds the length and the ETag). */
   @Get(':uuid')
-  get(@Param('uuid', JobIdPipe) uuid: string, @CurrentCaller() caller: Caller): Promise<JobDocument> {
-    return this.service.get(uuid, caller);
+  async get(@Param('uuid', JobIdPipe) uuid: string, @CurrentCaller() caller: Caller, @Res() res: Response): Promise<void> {
+    res.set('Content-Type', 'application/json; charset=utf-8').send(await this.service.getJson(uuid, caller));
   }
 }

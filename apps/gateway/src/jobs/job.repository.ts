@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { JobPage } from '@ocr/documents';
+import { type Client, type CustomTypesConfig, type QueryConfig, types as pgTypes } from 'pg';
 import { DataSource, EntityManager, IsNull, LessThan, Not } from 'typeorm';
 import { JobEntity } from '../database/job.entity';
 import { PageEntity } from '../database/page.entity';
-import { summarize } from './job.dto';
+import { type StoredPage, summarize } from './job.dto';
 
 export interface PageOutcome {
   /** False when the result was a duplicate (the page was already stored) or the job is gone. */
@@ -40,8 +41,54 @@ export class JobRepository {
     return this.db.getRepository(JobEntity).findOneBy({ id });
   }
 
-  pages(jobId: string): Promise<PageEntity[]> {
-    return this.db.getRepository(PageEntity).find({ where: { job_id: jobId }, order: { index: 'ASC' } });
+  /**
+   * The job and its pages that have a result, read in one snapshot (a read-only REPEATABLE READ
+   * transaction), so `pages_done` counts exactly the pages shown even while workers report. Each
+   * result comes as the UTF-8 bytes of its JSON (Postgres' text of the jsonb, never decoded nor
+   * parsed here: on a 300-page job polled every second, strings or objects of every page would make
+   * megabytes of garbage on the V8 heap per GET). For a job still running, also the parts of each
+   * result its running summary needs, read inside Postgres.
+   */
+  async findWithPages(id: string): Promise<{ job: JobEntity; pages: StoredPage[] } | null> {
+    const runner = this.db.createQueryRunner();
+    try {
+      const client = (await runner.connect()) as PgClient;
+      await runner.startTransaction('REPEATABLE READ');
+      const job = await runner.manager.findOneBy(JobEntity, { id });
+      if (!job) {
+        await runner.commitTransaction();
+        return null;
+      }
+      const summary = job.status !== 'done' && job.status !== 'failed';
+      const query: QueryConfig & { binary: boolean } = {
+        text: `SELECT "index", status, error, convert_to(result::text, 'UTF8') AS result_json${
+          summary ? `, result->>'text' AS s_text, result->>'markdown' AS s_markdown, result->>'mean_confidence' AS s_mean, result->>'error' AS s_error` : ''
+        }
+           FROM jobs.page WHERE job_id = $1 AND status <> 'pending' ORDER BY "index" ASC`,
+        values: [id],
+        // Binary results (node-postgres supports it; its types do not say so): bytea arrives as
+        // the bytes themselves, where text mode would send it as hex.
+        binary: true,
+        types: { getTypeParser: bytesAsTheyAre },
+      };
+      const { rows } = await client.query<StoredPageRow>(query);
+      await runner.commitTransaction();
+      const pages = rows.map((r) => ({
+        index: r.index,
+        status: r.status,
+        error: r.error,
+        result_json: r.result_json,
+        ...(summary && r.result_json !== null
+          ? { summary: { text: r.s_text ?? '', markdown: r.s_markdown ?? '', mean_confidence: Number(r.s_mean ?? 0), error: r.s_error ?? null } }
+          : {}),
+      }));
+      return { job, pages };
+    } catch (err) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      throw err;
+    } finally {
+      await runner.release();
+    }
   }
 
   /**
@@ -75,9 +122,19 @@ export class JobRepository {
 
   /** Ends a job whose every page has a result: the text of the pages that worked, or failed. */
   private async finalize(m: EntityManager, job: JobEntity, retentionMs: number): Promise<void> {
-    const rows = await m.find(PageEntity, { where: { job_id: job.id }, order: { index: 'ASC' } });
-    const results = rows.map((r) => r.result).filter((r): r is JobPage => r !== null);
-    const s = summarize(results);
+    // Only the parts of the results the summary needs, read inside Postgres (not every page's
+    // words and boxes, which a 300-page job would turn into tens of megabytes of objects here).
+    const rows: FinalizeRow[] = await m.query(
+      `SELECT error, result IS NOT NULL AS has_result, result->>'text' AS text, result->>'markdown' AS markdown,
+              result->>'mean_confidence' AS mean, result->>'error' AS result_error
+         FROM jobs.page WHERE job_id = $1 ORDER BY "index" ASC`,
+      [job.id],
+    );
+    const s = summarize(
+      rows
+        .filter((r) => r.has_result)
+        .map((r) => ({ text: r.text ?? '', markdown: r.markdown ?? '', mean_confidence: Number(r.mean ?? 0), error: r.result_error ?? undefined })),
+    );
     const allFailed = job.pages_failed >= job.page_count;
     job.status = allFailed ? 'failed' : 'done';
     job.error = allFailed ? firstError(rows) : null;
@@ -179,12 +236,41 @@ export class JobRepository {
   }
 }
 
+const BYTEA_OID = 17;
+
+/** node-postgres' own parsers, except bytea, which stays a Buffer. */
+const bytesAsTheyAre = ((oid: number, format?: 'text' | 'binary') =>
+  oid === BYTEA_OID ? (value: Buffer) => value : pgTypes.getTypeParser(oid, format ?? 'text')) as CustomTypesConfig['getTypeParser'];
+
+/** The part of node-postgres' client used for a binary-mode query. */
+type PgClient = Pick<Client, 'query'>;
+
+interface StoredPageRow {
+  index: number;
+  status: StoredPage['status'];
+  error: string | null;
+  result_json: Buffer | null;
+  s_text?: string | null;
+  s_markdown?: string | null;
+  s_mean?: string | null;
+  s_error?: string | null;
+}
+
 function pick(job: JobEntity): Partial<JobEntity> {
   const { pages: _pages, created_at: _created, ...rest } = job;
   return rest;
 }
 
-function firstError(rows: PageEntity[]): string {
+interface FinalizeRow {
+  error: string | null;
+  has_result: boolean;
+  text: string | null;
+  markdown: string | null;
+  mean: string | null;
+  result_error: string | null;
+}
+
+function firstError(rows: { error: string | null }[]): string {
   const e = rows.find((r) => r.error)?.error ?? 'every page failed';
   return rows.length === 1 ? e : `every page failed (first: ${e})`;
 }

@@ -6,7 +6,7 @@ import { DomainError } from '../common/domain-error';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 import { ToolCatalog } from '../tools/tool.catalog';
 import { JobWaiter } from './job-waiter.service';
-import { mapJob, SubmitJobDto } from './job.dto';
+import { serializeJob, SubmitJobDto } from './job.dto';
 import {
   DOCUMENT_INSPECTOR,
   DocumentInspector,
@@ -142,9 +142,17 @@ export class JobService {
 
   /** The job as the contract shows it; 404 when unknown or not the caller's. */
   async get(id: string, caller: Caller): Promise<JobDocument> {
-    const job = await this.jobs.find(id);
-    if (!job || !ownedBy(job, caller)) throw new DomainError('not_found', 'No such job.');
-    return mapJob(job, await this.jobs.pages(id));
+    return JSON.parse((await this.getJson(id, caller)).toString('utf8')) as JobDocument;
+  }
+
+  /**
+   * The job as the contract shows it, as UTF-8 JSON (what `GET /api/v1/ocr/<uuid>/` sends): the
+   * stored page results are copied in as they are, not parsed and serialized again.
+   */
+  async getJson(id: string, caller: Caller): Promise<Buffer> {
+    const found = await this.jobs.findWithPages(id);
+    if (!found || !ownedBy(found.job, caller)) throw new DomainError('not_found', 'No such job.');
+    return serializeJob(found.job, found.pages);
   }
 
   /** Stores a page result from a worker; the last page finishes the job (settle, delete upload, announce). */
@@ -165,8 +173,9 @@ export class JobService {
       await this.billing.settle(job.id, job.page_count - job.pages_failed, job.pages_failed);
       // The finished document, for services that work on results (chat indexes it from here).
       const resultKey = jobArtifacts.result(job.id);
-      const document = mapJob(job, await this.jobs.pages(job.id));
-      await this.uploads.put(resultKey, Buffer.from(JSON.stringify(document)), 'application/json');
+      const finished = await this.jobs.findWithPages(job.id);
+      if (!finished) return; // deleted meanwhile (retention): nothing left to announce
+      await this.uploads.put(resultKey, serializeJob(finished.job, finished.pages), 'application/json');
       await this.queue.publishJobFinished({
         job_id: job.id,
         account_id: job.account_id,
