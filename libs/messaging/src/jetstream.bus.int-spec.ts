@@ -158,6 +158,48 @@ describe(JetStreamBus.name, () => {
     expect(seen).toEqual([[2, 2]]);
   });
 
+  it('hands over a task whose every delivery died unacknowledged, then removes it from the stream', async () => {
+    const abandoned: Array<[OcrTaskMessage, number]> = [];
+    const sub = sut.onTasksAbandoned(async (task, deliveries) => void abandoned.push([task, deliveries]));
+    await sut.ensureConsumer(STREAMS.tasks, 'tasks-test', [taskSubject('cpu', 'p1')], { ackWaitMs: 1000, maxDeliver: 1 });
+    await sut.publishTask(sampleTask({ page_index: 3 }));
+    await sut.publishTask(sampleTask({ page_index: 4 }));
+
+    // Another process takes page 3 and dies without acking it: its only delivery is spent.
+    const other = await connect({ servers: url });
+    const held = await (await jetstream(other).consumers.get(sut.streamName(STREAMS.tasks), 'tasks-test')).next({ expires: 2000 });
+    expect(held?.json<OcrTaskMessage>().page_index).toBe(3);
+    await other.close();
+
+    // A live worker reads page 4; JetStream gives up on page 3 after its ack wait.
+    const seen: number[] = [];
+    await consumeTasks((t) => void seen.push(t.page_index), { ackWaitMs: 1000, maxDeliver: 1 });
+    await eventually(() => abandoned.length === 1, 15_000);
+    sub.unsubscribe();
+    expect(seen).toEqual([4]);
+    expect(abandoned).toEqual([[expect.objectContaining({ job_id: sampleTask().job_id, page_index: 3 }), 1]]);
+    const jsm = await jetstreamManager(sut.connection);
+    await eventually(async () => (await jsm.streams.info(sut.streamName(STREAMS.tasks))).state.messages === 0, 5_000);
+  });
+
+  it('counts the tasks of a tier still on their way: before any worker, queued, held, then none', async () => {
+    await sut.publishTask(sampleTask({ page_index: 0, priority: 'p0' }));
+    await sut.publishTask(sampleTask({ page_index: 1, priority: 'p2' }));
+    await sut.publishTask(sampleTask({ page_index: 2, tier: 'vlm', priority: 'p1' }));
+    expect(await sut.tasksWaiting('cpu')).toBe(2); // no worker has created its lanes yet
+
+    for (const lane of workerLanes('cpu')) await sut.ensureConsumer(STREAMS.tasks, lane.durable, [lane.filterSubject], { ackWaitMs: 30_000 });
+    expect(await sut.tasksWaiting('cpu')).toBe(2);
+    const other = await connect({ servers: url });
+    const held = await (await jetstream(other).consumers.get(sut.streamName(STREAMS.tasks), workerLanes('cpu')[0]!.durable)).next({ expires: 2000 });
+    expect(await sut.tasksWaiting('cpu')).toBe(2); // one queued, one in a worker's hands
+    held!.ack();
+    await other.flush();
+    await eventually(async () => (await sut.tasksWaiting('cpu')) === 1);
+    await other.close();
+    expect(await sut.tasksWaiting('vlm')).toBe(1);
+  });
+
   it('keeps a slow handler alive with working() so it is not redelivered', async () => {
     let calls = 0;
     await consumeTasks(

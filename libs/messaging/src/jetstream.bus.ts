@@ -16,11 +16,12 @@ import {
 } from '@nats-io/jetstream';
 import { headers as natsHeaders, Msg, MsgHdrs, nanos, NatsConnection, NoRespondersError, Subscription } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
+import type { Tier } from '@ocr/documents';
 import { BusLogger, jsonLineLogger } from './bus.logger';
 import { ConsumerHandle, DEFAULTS, Delivery, handleDelivery, HandlerOptions, InFlight, Waker } from './consumer.runner';
 import { MessagingError } from './messaging.errors';
-import { JobFinishedMessage, OcrTaskMessage, PageResultMessage } from './messages';
-import { pageMessageId, PriorityLane, STREAMS, SUBJECTS, taskSubject } from './subjects';
+import { JobFinishedMessage, OcrTaskMessage, ocrTaskMessageSchema, PageResultMessage } from './messages';
+import { pageMessageId, PriorityLane, STREAMS, SUBJECTS, taskSubject, workerLanes } from './subjects';
 import { injectTraceContext, TraceContext } from './trace-context';
 
 export interface BusConnectOptions {
@@ -447,12 +448,77 @@ export class JetStreamBus {
   }
 
   /**
+   * Calls `handle` with every page task the workers gave up on: delivered `max_deliver` times and
+   * never acknowledged (its worker was killed or hung on every delivery), so no result will come.
+   * JetStream says so with a MAX_DELIVERIES advisory naming the task's stream sequence; the task is
+   * read back from the stream by that sequence, handed over, then deleted from the stream (a work
+   * queue keeps a message it gave up on). Advisories are plain NATS messages, not stored: one sent
+   * while nobody listens is lost, so keep a slower backstop. With `queue`, one subscriber of that
+   * queue group gets each advisory (one gateway replica). `handle` throwing keeps the task in the
+   * stream (logged); the advisory is not sent again.
+   */
+  onTasksAbandoned(handle: (task: OcrTaskMessage, deliveries: number) => Promise<void>, options: { queue?: string } = {}): { unsubscribe(): void } {
+    const stream = this.streamName(STREAMS.tasks);
+    const sub = this.connection.subscribe(`$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream}.*`, options.queue ? { queue: options.queue } : {});
+    void (async () => {
+      for await (const m of sub) {
+        let seq = 0;
+        try {
+          const advisory = m.json<{ stream_seq?: number; deliveries?: number; consumer?: string }>();
+          seq = Number(advisory.stream_seq);
+          if (!Number.isInteger(seq) || seq <= 0) throw new MessagingError(`advisory without a stream sequence: ${m.string()}`);
+          const stored = await this.jsm.streams.getMessage(stream, { seq }).catch((error: unknown) => {
+            if (isNotFound(error)) return null;
+            throw error;
+          });
+          if (!stored) {
+            this.logger.warn('abandoned task is no longer in the stream', { stream, seq });
+            continue;
+          }
+          const task = ocrTaskMessageSchema.parse(stored.json());
+          await handle(task, Number(advisory.deliveries ?? 0));
+          await this.jsm.streams.deleteMessage(stream, seq, false).catch((error: unknown) => {
+            if (!isNotFound(error)) throw error;
+          });
+        } catch (error) {
+          this.logger.warn('handling an abandoned task failed', { stream, seq, error: (error as Error).message });
+        }
+      }
+    })();
+    return sub;
+  }
+
+  /**
    * Messages not yet delivered to the durable consumer (`num_pending`, what KEDA scales on),
    * plus those delivered and not yet acknowledged.
    */
   async consumerPending(stream: string, durable: string): Promise<{ pending: number; ackPending: number }> {
     const info = await this.jsm.consumers.info(this.streamName(stream), durable);
     return { pending: info.num_pending, ackPending: info.num_ack_pending };
+  }
+
+  /**
+   * Page tasks of a tier still on their way: waiting in a lane or held by a worker, over every
+   * priority. A lane whose consumer no worker has created yet counts the tasks stored on its
+   * subject. A task JetStream gave up on (max deliveries) is not counted.
+   */
+  async tasksWaiting(tier: Tier): Promise<number> {
+    const stream = this.streamName(STREAMS.tasks);
+    let total = 0;
+    for (const lane of workerLanes(tier)) {
+      const info = await this.jsm.consumers.info(stream, lane.durable).catch((error: unknown) => {
+        if (isNotFound(error)) return null;
+        throw error;
+      });
+      if (info) {
+        total += info.num_pending + info.num_ack_pending;
+      } else {
+        const subject = this.subject(lane.filterSubject);
+        const state = await this.jsm.streams.info(stream, { subjects_filter: subject });
+        total += state.state.subjects?.[subject] ?? 0;
+      }
+    }
+    return total;
   }
 
   /** Readiness: a round trip to the server and JetStream answering. Rejects with the reason. */
