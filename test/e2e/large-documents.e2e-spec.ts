@@ -328,6 +328,31 @@ describe('large documents, page by page, surviving crashes', () => {
     await settledTo(body.uuid, paid, before - 8);
   }, 180_000);
 
+  it('fails at once, and refunds, the page whose worker was killed on its last delivery (TASK_MAX_DELIVER reached)', async () => {
+    // Workers that give each task a single delivery: the first SIGKILL spends it.
+    await workers[1]!.kill();
+    const oneTry = { LOG_LEVEL: 'debug', WORKER_CONCURRENCY: '1', TASK_MAX_DELIVER: '1' };
+    const victim = await startWorker(platform, 'worker-3', oneTry);
+    const before = await balance(paid);
+    const { body } = await submit(document, 'report.pdf', paid.token);
+    const lost = await until('worker-3 in the middle of a page', async () => {
+      const started = victim.logs.filter((l) => l.msg === 'reading page' && l.job_id === body.uuid).map((l) => Number(l.page));
+      const done = new Set(pagesRead(victim, body.uuid).map((r) => r.page));
+      return started.find((p) => !done.has(p) && KINDS[p] === 'scan') ?? null;
+    });
+    await victim.kill('SIGKILL');
+    workers.push(await startWorker(platform, 'worker-4', oneTry));
+
+    const job = await finished(body.uuid, paid.token);
+
+    expect(job).toMatchObject({ status: 'done', pages_done: 8, error: null });
+    expect(job.pages[lost]!.error).toMatch(/worker reading it stopped/);
+    for (const p of job.pages.filter((p) => p.index !== lost)) {
+      expect([p.index, p.source, p.text]).toEqual([p.index, reference.pages[p.index]!.source, reference.pages[p.index]!.text]);
+    }
+    await settledTo(body.uuid, paid, before - 7);
+  }, 180_000);
+
   describe('limits, checked before anything is queued or charged', () => {
     it('answers a file over the server’s page cap with 400 naming the cap', async () => {
       const pdf = await textPdf(Array.from({ length: GATEWAY_MAX_PAGES + 1 }, () => [{ text: 'one line', x: 72, y: 700, size: 12 }]));

@@ -118,6 +118,7 @@ export class AppModule implements OnApplicationBootstrap, OnApplicationShutdown 
 
   async onApplicationBootstrap(): Promise<void> {
     this.bus.onJobFinished((jobId) => this.waiter.notify(jobId));
+    this.bus.onTasksAbandoned((task, deliveries) => this.jobs.onTaskAbandoned(task.job_id, task.page_index, deliveries));
     await this.bus.startResults((m) => this.jobs.onPageResult(m.job_id, m.page, m.worker_id));
     const recovered = await this.jobs.recover();
     if (recovered > 0) this.logger.log({ msg: 'finished housekeeping of jobs left over', jobs: recovered });

@@ -1,4 +1,4 @@
-import type { JobStatus } from '@ocr/documents';
+import type { JobStatus, Tier } from '@ocr/documents';
 import { DomainError } from '../src/common/domain-error';
 import type { DocumentInspector, InspectedDocument, LanguageCatalog, PageTask, TaskQueue, UploadStore } from '../src/jobs/job.ports';
 import type { UploadedFile } from '../src/jobs/job.service';
@@ -12,6 +12,14 @@ export class FakeTaskQueue implements TaskQueue {
   readonly failures: Error[] = [];
   /** Makes the next `publishJobFinished` calls fail, one per entry. */
   readonly finishedFailures: Error[] = [];
+  /** Tasks still queued or held by a worker, per tier (none by default); an Error: the queue cannot tell. */
+  waiting: Partial<Record<Tier, number | Error>> = {};
+
+  async tasksWaiting(tier: Tier): Promise<number> {
+    const w = this.waiting[tier] ?? 0;
+    if (w instanceof Error) throw w;
+    return w;
+  }
 
   async publishTasks(tasks: PageTask[]): Promise<void> {
     const failure = this.failures.shift();

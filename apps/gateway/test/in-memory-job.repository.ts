@@ -1,4 +1,4 @@
-import type { JobPage } from '@ocr/documents';
+import type { JobPage, Tier } from '@ocr/documents';
 import type { JobEntity } from '../src/database/job.entity';
 import type { PageEntity } from '../src/database/page.entity';
 import { type StoredPage, summarize } from '../src/jobs/job.dto';
@@ -88,13 +88,13 @@ export class InMemoryJobRepository implements JobStore {
     return { applied: true, finalized, job: { ...job } };
   }
 
-  async findStalled(before: Date, limit = 100): Promise<string[]> {
+  async findStalled(before: Date, limit = 100): Promise<{ id: string; tier: Tier }[]> {
     return [...this.jobs.values()]
       .filter((j) => (j.status === 'pending' || j.status === 'processing') && j.created_at < before)
       .filter((j) => !(this.rows.get(j.id) ?? []).some((r) => r.finished_at !== null && r.finished_at >= before))
       .sort((a, b) => a.created_at.getTime() - b.created_at.getTime())
       .slice(0, limit)
-      .map((j) => j.id);
+      .map((j) => ({ id: j.id, tier: j.tier }));
   }
 
   async failPendingPages(jobId: string, error: string, retentionMs: number): Promise<number> {

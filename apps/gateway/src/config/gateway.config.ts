@@ -22,9 +22,10 @@ export const gatewayEnvSchema = z.object({
   RESULT_RETENTION: env.duration({ min: 1000 }).default(24 * 3600_000),
   RETENTION_SWEEP_INTERVAL: env.duration({ min: 1000 }).default(5 * 60_000),
   /**
-   * A job that got no page result for this long has its pages still pending failed (and refunded):
-   * their tasks were lost (a worker died on every delivery until TASK_MAX_DELIVER). Keep it well
-   * above the workers' TASK_ACK_WAIT × TASK_MAX_DELIVER + PAGE_TIMEOUT (defaults: 5 min + 2 min).
+   * The backstop for lost tasks: a job that got no page result for this long, while its tier's
+   * queue holds no task (none waiting, none being read), has its pages still pending failed (and
+   * refunded). Tasks a worker died on at every delivery are failed at once from JetStream's advisory;
+   * this catches an advisory no gateway heard and a task lost before it was queued.
    */
   PAGE_STALL_TIMEOUT: env.duration({ min: 1000 }).default(30 * 60_000),
   /** Express "trust proxy": which proxies may set X-Forwarded-For (e.g. `loopback`, `10.0.0.0/8`, a hop count). */

@@ -23,6 +23,8 @@ export interface TaskQueue {
   publishTasks(tasks: PageTask[]): Promise<void>;
   /** Announces a finished job (`ocr.jobs.finished`). */
   publishJobFinished(event: { job_id: string; account_id: string | null; status: JobStatus; page_count: number; result_key?: string }): Promise<void>;
+  /** Page tasks of the tier still queued or held by a worker, over every priority (rejects when the queue cannot tell). */
+  tasksWaiting(tier: Tier): Promise<number>;
 }
 
 export interface InspectedDocument {

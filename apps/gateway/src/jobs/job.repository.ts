@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { JobPage } from '@ocr/documents';
+import type { JobPage, Tier } from '@ocr/documents';
 import { type Client, type CustomTypesConfig, type QueryConfig, types as pgTypes } from 'pg';
 import { DataSource, EntityManager, IsNull, LessThan, Not } from 'typeorm';
 import { JobEntity } from '../database/job.entity';
@@ -149,16 +149,16 @@ export class JobRepository {
    * Unfinished jobs that made no progress since `before`: no page result since then, and created
    * before it. Their pending pages' tasks are presumed lost (see `StalledPageSweeper`).
    */
-  async findStalled(before: Date, limit = 100): Promise<string[]> {
-    const rows: { id: string }[] = await this.db.query(
-      `SELECT j.id FROM jobs.job j
+  async findStalled(before: Date, limit = 100): Promise<{ id: string; tier: Tier }[]> {
+    const rows: { id: string; tier: Tier }[] = await this.db.query(
+      `SELECT j.id, j.tier FROM jobs.job j
         WHERE j.status IN ('pending','processing') AND j.created_at < $1
           AND NOT EXISTS (SELECT 1 FROM jobs.page p WHERE p.job_id = j.id AND p.finished_at >= $1)
         ORDER BY j.created_at ASC
         LIMIT $2`,
       [before, limit],
     );
-    return rows.map((r) => r.id);
+    return rows.map((r) => ({ id: r.id, tier: r.tier }));
   }
 
   /**

@@ -276,6 +276,18 @@ describe(JobService.name, () => {
       expect(ctx.queue.finished).toEqual([]);
     });
 
+    it('fails a page the queue gave up on (its worker died on every delivery), refunds it, and ignores a late result', async () => {
+      const { uuid } = await ctx.sut.submit(fakePdf(2), {}, alice);
+      await ctx.sut.onPageResult(uuid, ocrPage(0, 'one'), 'worker-a');
+      await ctx.sut.onTaskAbandoned(uuid, 1, 5);
+      await ctx.sut.onPageResult(uuid, ocrPage(1, 'too late'), 'worker-b');
+
+      const job = await ctx.sut.get(uuid, alice);
+      expect(job).toMatchObject({ status: 'done', pages_done: 2, text: 'one', error: null });
+      expect(job.pages[1]!.error).toBe('The page could not be read: the worker reading it stopped (crashed, was killed or hung) on each of its 5 attempts.');
+      expect(ctx.billing.settlements).toEqual([{ jobId: uuid, succeeded: 1, failed: 1 }]);
+    });
+
     it('finishes the job on its last page: settles once (failed pages refunded), deletes the upload, announces it', async () => {
       const { uuid } = await ctx.sut.submit(fakePdf(3), {}, alice);
       await ctx.sut.onPageResult(uuid, ocrPage(2, 'three'), 'worker-a');

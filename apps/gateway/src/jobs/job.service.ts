@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { jobArtifacts, type JobDocument, type JobPage, type Tier } from '@ocr/documents';
+import { failedPage, jobArtifacts, type JobDocument, type JobPage, type Tier } from '@ocr/documents';
 import { randomUUID } from 'node:crypto';
 import { BillingRepository, Caller } from '../billing/billing.repository';
 import { DomainError } from '../common/domain-error';
@@ -163,6 +163,17 @@ export class JobService {
       // A redelivered result for a finished job: make sure its housekeeping happened.
       await this.finishHousekeeping(outcome.job.id);
     }
+  }
+
+  /**
+   * A page whose task the queue gave up on (every delivery's worker died or hung before answering):
+   * no result will ever come, so the page fails now, as a worker's failed page would (refunded; the
+   * last page finishes the job).
+   */
+  async onTaskAbandoned(jobId: string, pageIndex: number, deliveries: number): Promise<void> {
+    const tries = deliveries > 1 ? `each of its ${deliveries} attempts` : 'its attempt';
+    const error = `The page could not be read: the worker reading it stopped (crashed, was killed or hung) on ${tries}.`;
+    await this.onPageResult(jobId, failedPage(pageIndex, error), 'jetstream');
   }
 
   /** Settles billing, deletes the upload and announces the job; each step idempotent, retried at boot. */

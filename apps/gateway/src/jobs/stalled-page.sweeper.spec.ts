@@ -11,7 +11,7 @@ const MINUTE = 60_000;
 
 function setup(env: Record<string, string> = {}) {
   const { service, config, jobs, billing, queue, uploads } = jobServiceWithFakes({ INLINE_MAX_PAGES: '0', PAGE_STALL_TIMEOUT: '30m', ...env });
-  const sut = new StalledPageSweeper(config, jobs as unknown as JobRepository, service);
+  const sut = new StalledPageSweeper(config, jobs as unknown as JobRepository, service, queue);
   return { sut, service, jobs, billing, queue, uploads };
 }
 
@@ -100,6 +100,28 @@ describe(StalledPageSweeper.name, () => {
 
     await expect(ctx.sut.sweep(new Date(Date.now() + 31 * MINUTE))).resolves.toBe(1);
     expect((await ctx.service.get(uuid, alice)).status).toBe('done');
+  });
+
+  it('leaves alone a job queued behind a backlog: its tier still has tasks waiting or being read', async () => {
+    const { uuid } = await ctx.service.submit(fakePdf(3), {}, alice);
+    ctx.jobs.age(uuid, 3 * 60 * MINUTE); // a free job behind three hours of paid pages
+    ctx.queue.waiting = { cpu: 420 };
+
+    await expect(ctx.sut.sweep()).resolves.toBe(0);
+    expect((await ctx.service.get(uuid, alice)).status).toBe('pending');
+
+    ctx.queue.waiting = { cpu: 0, vlm: 12 }; // the cpu queue drained and this job's pages never came: lost
+    await expect(ctx.sut.sweep()).resolves.toBe(1);
+    expect((await ctx.service.get(uuid, alice)).status).toBe('failed');
+  });
+
+  it('waits for a later sweep when the queue cannot say whether tasks are waiting', async () => {
+    const { uuid } = await ctx.service.submit(fakePdf(2), {}, alice);
+    ctx.jobs.age(uuid, 31 * MINUTE);
+    ctx.queue.waiting = { cpu: new Error('NATS connection lost') };
+
+    await expect(ctx.sut.sweep()).resolves.toBe(0);
+    expect((await ctx.service.get(uuid, alice)).status).toBe('pending');
   });
 
   it('ignores a result that arrives after its page was failed, and settles only once', async () => {

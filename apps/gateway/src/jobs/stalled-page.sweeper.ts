@@ -1,15 +1,20 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Tier } from '@ocr/documents';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
+import { TASK_QUEUE, TaskQueue } from './job.ports';
 import { JobRepository } from './job.repository';
 import { JobService } from './job.service';
 
 /**
- * Ends jobs whose last pages never got a result. A worker that dies on every delivery of a task
- * (TASK_MAX_DELIVER reached) leaves the task terminated without a result; so does a task lost
- * before it was queued. A job that received no page result for PAGE_STALL_TIMEOUT has its pending
- * pages failed (each with an error saying so), and is finalized like any other: `done` with the
- * pages that worked or `failed`, those pages refunded, the upload deleted, the job announced.
- * A result that arrives later for such a page is ignored (the page is no longer pending).
+ * The backstop for jobs whose last pages will never get a result. A task whose every delivery's
+ * worker died is failed at once from JetStream's advisory (`JobService.onTaskAbandoned`); this
+ * catches what that misses: an advisory sent while no gateway listened, a task lost before it was
+ * queued. A job is stalled when it received no page result for PAGE_STALL_TIMEOUT and its tier's
+ * queue holds no task, waiting or in a worker's hands: a job queued behind a long backlog (free
+ * behind paid) is waiting, not stalled. A stalled job has its pending pages failed (each with an
+ * error saying so) and is finalized like any other: `done` with the pages that worked or `failed`,
+ * those pages refunded, the upload deleted, the job announced. A result that arrives later for such
+ * a page is ignored (the page is no longer pending).
  */
 @Injectable()
 export class StalledPageSweeper {
@@ -20,6 +25,7 @@ export class StalledPageSweeper {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly jobs: JobRepository,
     private readonly service: JobService,
+    @Inject(TASK_QUEUE) private readonly queue: TaskQueue,
   ) {}
 
   /** How often it looks: a quarter of the timeout, between 1 s and 1 min. */
@@ -41,16 +47,19 @@ export class StalledPageSweeper {
    * Also retries the housekeeping of finished jobs whose settlement or upload deletion failed.
    */
   async sweep(now = new Date()): Promise<number> {
-    let ids: string[];
+    let candidates: { id: string; tier: Tier }[];
     try {
-      ids = await this.jobs.findStalled(new Date(now.getTime() - this.config.pageStallTimeoutMs));
+      candidates = await this.jobs.findStalled(new Date(now.getTime() - this.config.pageStallTimeoutMs));
     } catch (e) {
       this.logger.warn({ msg: 'stalled-page sweep failed', err: (e as Error).message });
       return 0;
     }
     let ended = 0;
     await this.service.recover().catch(() => 0); // housekeeping that failed earlier (billing or storage away)
-    for (const id of ids) {
+    const idle = new Map<Tier, Promise<boolean>>();
+    for (const { id, tier } of candidates) {
+      if (!idle.has(tier)) idle.set(tier, this.queueIdle(tier));
+      if (!(await idle.get(tier))) continue; // its pages may still be in the queue
       try {
         const failed = await this.jobs.failPendingPages(id, this.message(), this.config.resultRetentionMs);
         if (failed === 0) continue;
@@ -63,6 +72,16 @@ export class StalledPageSweeper {
       }
     }
     return ended;
+  }
+
+  /** True when no task of the tier is queued or being read; false when the queue cannot tell. */
+  private async queueIdle(tier: Tier): Promise<boolean> {
+    try {
+      return (await this.queue.tasksWaiting(tier)) === 0;
+    } catch (e) {
+      this.logger.warn({ msg: 'cannot tell whether the task queue is idle; stalled jobs wait for the next sweep', tier, err: (e as Error).message });
+      return false;
+    }
   }
 
   private message(): string {

@@ -4,12 +4,13 @@ import {
   ConsumerHandle,
   JetStreamBus,
   jobFinishedMessageSchema,
+  OcrTaskMessage,
   PageResultMessage,
   pageResultMessageSchema,
   STREAMS,
   SUBJECTS,
 } from '@ocr/messaging';
-import type { JobStatus } from '@ocr/documents';
+import type { JobStatus, Tier } from '@ocr/documents';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 import type { PageTask, TaskQueue } from '../jobs/job.ports';
 
@@ -22,7 +23,7 @@ import type { PageTask, TaskQueue } from '../jobs/job.ports';
 export class MessageBus implements TaskQueue, OnApplicationShutdown {
   private readonly logger = new Logger(MessageBus.name);
   private consumer: ConsumerHandle | undefined;
-  private subscription: { unsubscribe(): void } | undefined;
+  private readonly subscriptions: { unsubscribe(): void }[] = [];
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
@@ -46,6 +47,10 @@ export class MessageBus implements TaskQueue, OnApplicationShutdown {
     await this.bus.publishJobFinished({ ...event, status: event.status });
   }
 
+  tasksWaiting(tier: Tier): Promise<number> {
+    return this.bus.tasksWaiting(tier);
+  }
+
   /** Starts the durable results consumer; `handle` throwing means redelivery later. */
   async startResults(handle: (msg: PageResultMessage) => Promise<void>): Promise<void> {
     this.consumer = await this.bus.consume<PageResultMessage>({
@@ -60,10 +65,18 @@ export class MessageBus implements TaskQueue, OnApplicationShutdown {
     });
   }
 
+  /**
+   * Page tasks the workers gave up on (see `JetStreamBus.onTasksAbandoned`); one gateway replica
+   * (a queue group) handles each.
+   */
+  onTasksAbandoned(handle: (task: OcrTaskMessage, deliveries: number) => Promise<void>): void {
+    this.subscriptions.push(this.bus.onTasksAbandoned(handle, { queue: 'gateway' }));
+  }
+
   /** Every replica hears every finished job (a plain subscription, not a queue group). */
   onJobFinished(handle: (jobId: string) => void): void {
     const sub = this.bus.connection.subscribe(this.bus.subject(SUBJECTS.jobsFinished));
-    this.subscription = sub;
+    this.subscriptions.push(sub);
     void (async () => {
       for await (const m of sub) {
         try {
@@ -80,7 +93,7 @@ export class MessageBus implements TaskQueue, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.subscription?.unsubscribe();
+    for (const s of this.subscriptions.splice(0)) s.unsubscribe();
     await this.consumer?.stop().catch(() => undefined);
     await this.bus.close().catch(() => undefined);
   }
