@@ -1,3 +1,4 @@
+import { migrateUnderLock } from '@ocr/database';
 import { DataSource } from 'typeorm';
 import { ChatInit1795600000000 } from './migrations/1795600000000-chat-init';
 
@@ -18,13 +19,12 @@ export function createChatDataSource(url: string): DataSource {
   });
 }
 
-/** Connects and brings the schema up to date (creating the schema first, so the migrations table can live in it). */
+/** Connects and brings the schema up to date (replicas take turns: `migrateUnderLock`). */
 export async function openChatDatabase(url: string): Promise<DataSource> {
   const ds = createChatDataSource(url);
   await ds.initialize();
   try {
-    await ds.query(`CREATE SCHEMA IF NOT EXISTS ${CHAT_SCHEMA}`);
-    await ds.runMigrations({ transaction: 'each' });
+    await migrateUnderLock(ds, { schema: CHAT_SCHEMA, transaction: 'each' });
   } catch (error) {
     await ds.destroy();
     throw error;

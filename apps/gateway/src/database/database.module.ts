@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { migrateUnderLock } from '@ocr/database';
 import { DataSource } from 'typeorm';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 import { ConfigModule } from '../config/config.module';
 import { gatewayDataSourceOptions } from './data-source';
 
-/** Postgres, schema `jobs`: created if missing, then migrated, before the app serves anything. */
+/** Postgres, schema `jobs`: created if missing, then migrated (replicas take turns), before the app serves anything. */
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -15,8 +16,7 @@ import { gatewayDataSourceOptions } from './data-source';
       dataSourceFactory: async (options) => {
         const ds = new DataSource(options!);
         await ds.initialize();
-        await ds.query('CREATE SCHEMA IF NOT EXISTS jobs');
-        await ds.runMigrations({ transaction: 'all' });
+        await migrateUnderLock(ds, { schema: 'jobs', transaction: 'all' });
         return ds;
       },
     }),
