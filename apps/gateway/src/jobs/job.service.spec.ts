@@ -184,6 +184,24 @@ describe(JobService.name, () => {
       expect(job!.finished_at).toBeInstanceOf(Date);
     });
 
+    it('stores an upload only once its job exists, and queues tasks only once both do (a crash in between orphans nothing)', async () => {
+      const seen: string[] = [];
+      const put = ctx.uploads.put.bind(ctx.uploads);
+      ctx.uploads.put = async (key, bytes, type) => {
+        seen.push(`put: job ${(await ctx.jobs.find(key.split('/')[1]!)) ? 'exists' : 'missing'}`);
+        return put(key, bytes, type);
+      };
+      const publish = ctx.queue.publishTasks.bind(ctx.queue);
+      ctx.queue.publishTasks = async (tasks) => {
+        seen.push(`publish: upload ${ctx.uploads.objects.has(tasks[0]!.upload_key) ? 'stored' : 'missing'}`);
+        return publish(tasks);
+      };
+
+      await ctx.sut.submit(fakePdf(6), {}, alice);
+
+      expect(seen).toEqual(['put: job exists', 'publish: upload stored']);
+    });
+
     it('answers a file of more than INLINE_MAX_PAGES pages at once with a pending job and one task per page', async () => {
       const job = await ctx.sut.submit(fakePdf(6), { language: 'EN', tool: 'extract-tables' }, alice);
 

@@ -90,8 +90,10 @@ export class JobService {
     }
 
     const uploadKey = jobArtifacts.upload(jobId);
+    // The job row first, then its upload, then its tasks: a gateway that dies anywhere in between
+    // leaves a job that the stalled-page sweeper ends (refunding it, deleting its upload), never
+    // an upload that no job points to.
     try {
-      await this.uploads.put(uploadKey, file.buffer, doc.mime);
       await this.jobs.create({
         id: jobId,
         account_id: caller.account?.id ?? null,
@@ -116,6 +118,7 @@ export class JobService {
         expires_at: null,
         settled: false,
       });
+      await this.uploads.put(uploadKey, file.buffer, doc.mime);
       await this.queue.publishTasks(
         Array.from({ length: doc.page_count }, (_, page_index) => ({
           job_id: jobId,
