@@ -99,14 +99,19 @@ describe('large documents, page by page, surviving crashes', () => {
   }
 
   /** Submits with `language=en` (the engine skips script detection: quicker pages). */
-  async function submit(bytes: Buffer, name: string, token?: string): Promise<{ status: number; body: Job & { detail?: string; code?: string } }> {
+  async function submit(
+    bytes: Buffer,
+    name: string,
+    token?: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: Job & { detail?: string; code?: string } }> {
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(bytes)]), name);
     form.append('language', 'en');
     const res = await fetch(`${platform.url}/api/v1/ocr/`, {
       method: 'POST',
       body: form,
-      headers: token ? { Authorization: `Bearer ${token}` } : {},
+      headers: { ...headers, ...(token ? { Authorization: `Bearer ${token}` } : {}) },
       signal: AbortSignal.timeout(150_000),
     });
     const body = (await res.json()) as Job & { detail?: string; code?: string };
@@ -214,7 +219,9 @@ describe('large documents, page by page, surviving crashes', () => {
 
   it('answers a >5-page PDF at once as pending, shows pages_done and the finished pages’ text while it runs, then done', async () => {
     const before = await balance(paid);
-    const submitted = await submit(document, 'report.pdf', paid.token);
+    // The caller's W3C trace context: every page's worker log line carries its trace id.
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const submitted = await submit(document, 'report.pdf', paid.token, { traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
     expect(submitted.status).toBe(200);
     expect(submitted.body).toMatchObject({ status: expect.stringMatching(/^(pending|processing)$/), page_count: 8 });
 
@@ -239,6 +246,8 @@ describe('large documents, page by page, surviving crashes', () => {
       expect(p.text.toLowerCase()).toContain(pageWords(p.index)[1]!);
     }
     expect(job.pages[1]!.text).toContain('is typed on this born digital page');
+    const read = workers[0]!.logs.filter((l) => l.msg === 'page read' && l.job_id === job.uuid);
+    expect(read.map((l) => l.trace_id)).toEqual(Array(8).fill(traceId));
     await settledTo(job.uuid, paid, before - 8);
     reference = job;
   }, 180_000);

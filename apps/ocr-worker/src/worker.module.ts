@@ -81,7 +81,7 @@ export class WorkerModule implements OnApplicationBootstrap, OnApplicationShutdo
       maxDeliver: this.config.maxDeliver,
       concurrency: this.config.concurrency,
       handler: async (task, ctx) => {
-        const outcome = await this.processor.process(task, ctx.deliveryCount);
+        const outcome = await this.processor.process(task, ctx.deliveryCount, ctx.trace);
         if (outcome === 'done') this.state.pagesDone += 1;
         if (outcome === 'failed') this.state.pagesFailed += 1;
       },

@@ -1,4 +1,5 @@
 import type { JobStatus, Tier } from '@ocr/documents';
+import type { TraceContext } from '@ocr/messaging';
 
 /** Injection tokens for the adapters the job service uses (real ones in JobsModule, fakes in unit specs). */
 export const TASK_QUEUE = Symbol('TASK_QUEUE');
@@ -16,6 +17,8 @@ export interface PageTask {
   language: string;
   tool: string | null;
   priority: number;
+  /** W3C trace context the worker continues (its logs carry the trace id). */
+  trace?: TraceContext;
 }
 
 export interface TaskQueue {

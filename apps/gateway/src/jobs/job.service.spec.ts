@@ -202,6 +202,19 @@ describe(JobService.name, () => {
       expect(seen).toEqual(['put: job exists', 'publish: upload stored']);
     });
 
+    it('has every task continue the caller’s trace (same trace id, the job’s own span), or start one', async () => {
+      const incoming = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', tracestate: 'congo=t61rcWkgMzE' };
+      await ctx.sut.submit(fakePdf(6), {}, alice, undefined, incoming);
+      const traced = ctx.queue.tasks.map((t) => t.trace);
+      expect(new Set(traced.map((t) => t!.traceparent)).size).toBe(1);
+      expect(traced[0]).toEqual({ traceparent: expect.stringMatching(/^00-0af7651916cd43dd8448eb211c80319c-(?!b7ad6b7169203331)[0-9a-f]{16}-01$/), tracestate: 'congo=t61rcWkgMzE' });
+
+      await ctx.sut.submit(fakePdf(6), {}, alice);
+      const own = ctx.queue.tasks.at(-1)!.trace!.traceparent;
+      expect(own).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+      expect(own).not.toContain('0af7651916cd43dd8448eb211c80319c');
+    });
+
     it('answers a file of more than INLINE_MAX_PAGES pages at once with a pending job and one task per page', async () => {
       const job = await ctx.sut.submit(fakePdf(6), { language: 'EN', tool: 'extract-tables' }, alice);
 
@@ -220,6 +233,7 @@ describe(JobService.name, () => {
         language: 'en',
         tool: 'extract-tables',
         priority: alice.account!.priority,
+        trace: { traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/) },
       });
       expect(ctx.waiter.size).toBe(0);
     });

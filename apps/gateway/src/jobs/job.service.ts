@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { failedPage, jobArtifacts, type JobDocument, type JobPage, type Tier } from '@ocr/documents';
+import { newTraceparent, parseTraceparent, type TraceContext } from '@ocr/messaging';
 import { randomUUID } from 'node:crypto';
 import { BillingRepository, Caller } from '../billing/billing.repository';
 import { DomainError } from '../common/domain-error';
@@ -46,7 +47,11 @@ export class JobService {
    * Accepts a file: checks it, reserves credits, stores the upload, creates the job and one task
    * per page. Files of up to INLINE_MAX_PAGES pages are waited for and come back finished.
    */
-  async submit(file: UploadedFile | undefined, dto: SubmitJobDto, caller: Caller, signal?: AbortSignal): Promise<JobDocument> {
+  /**
+   * `trace`: the caller's W3C trace context (its `traceparent` header), which the job's tasks
+   * continue; without one the job starts a trace of its own.
+   */
+  async submit(file: UploadedFile | undefined, dto: SubmitJobDto, caller: Caller, signal?: AbortSignal, trace?: TraceContext): Promise<JobDocument> {
     if (!file) throw new DomainError('no_file', 'No file: send the document in the multipart field "file".');
     if (file.size === 0) throw new DomainError('empty_file', 'The file is empty.');
     if (file.size > this.config.maxUploadBytes) {
@@ -119,6 +124,7 @@ export class JobService {
         settled: false,
       });
       await this.uploads.put(uploadKey, file.buffer, doc.mime);
+      const jobTrace: TraceContext = { traceparent: newTraceparent(trace?.traceparent), ...(trace?.tracestate ? { tracestate: trace.tracestate } : {}) };
       await this.queue.publishTasks(
         Array.from({ length: doc.page_count }, (_, page_index) => ({
           job_id: jobId,
@@ -130,8 +136,10 @@ export class JobService {
           language,
           tool: tool?.slug ?? null,
           priority: reservation.priority,
+          trace: jobTrace,
         })),
       );
+      this.logger.log({ msg: 'job queued', job_id: jobId, pages: doc.page_count, trace_id: parseTraceparent(jobTrace.traceparent)?.traceId });
     } catch (e) {
       await this.abandon(jobId, uploadKey, doc.page_count, e);
       throw e;

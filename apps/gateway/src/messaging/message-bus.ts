@@ -37,8 +37,8 @@ export class MessageBus implements TaskQueue, OnApplicationShutdown {
   }
 
   async publishTasks(tasks: PageTask[]): Promise<void> {
-    for (const t of tasks) {
-      await this.bus.publishTask({ ...t, priority: priorityName(t.priority) });
+    for (const { trace, ...t } of tasks) {
+      await this.bus.publishTask({ ...t, priority: priorityName(t.priority) }, trace ? { trace } : {});
     }
   }
 

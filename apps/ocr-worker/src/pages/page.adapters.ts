@@ -1,6 +1,6 @@
 import { jobArtifacts, rasterizePage, textLayerToPage, warmUpRasterizer } from '@ocr/documents';
 import sharp from 'sharp';
-import { JetStreamBus } from '@ocr/messaging';
+import { JetStreamBus, type TraceContext } from '@ocr/messaging';
 import type { OcrEngine } from '@ocr/ocr-engine';
 import { ObjectNotFoundError, ObjectStore } from '@ocr/storage';
 import type { Engine, PageImages, RasterImage, RasterizedPage, Rasterizer, ResultPublisher, Uploads } from './page.ports';
@@ -63,8 +63,8 @@ export class ObjectStorePageImages implements PageImages {
 export class BusResultPublisher implements ResultPublisher {
   constructor(private readonly bus: JetStreamBus) {}
 
-  async publish(result: Parameters<ResultPublisher['publish']>[0]): Promise<void> {
-    await this.bus.publishPageResult(result);
+  async publish(result: Parameters<ResultPublisher['publish']>[0], trace?: TraceContext): Promise<void> {
+    await this.bus.publishPageResult(result, trace ? { trace } : {});
   }
 }
 

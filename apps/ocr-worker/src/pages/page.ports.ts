@@ -1,3 +1,4 @@
+import type { TraceContext } from '@ocr/messaging';
 import type { JobPage, PageOcr } from '@ocr/documents';
 
 /** Adapter tokens of the page processor (real ones in WorkerModule, fakes in unit specs). */
@@ -44,7 +45,8 @@ export interface PageImages {
 }
 
 export interface ResultPublisher {
-  publish(result: { job_id: string; page_index: number; worker_id: string; page: JobPage; attempt: number }): Promise<void>;
+  /** `trace`: the page's span, a child of the task's (the gateway continues it). */
+  publish(result: { job_id: string; page_index: number; worker_id: string; page: JobPage; attempt: number }, trace?: TraceContext): Promise<void>;
 }
 
 /** An error that retrying cannot fix (a corrupt page, an image too large): the page fails for good. */

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { DocumentError, type PageOcr } from '@ocr/documents';
+import type { TraceContext } from '@ocr/messaging';
 import { loadWorkerConfig } from '../config/worker.config';
 import { PageProcessor, type PageTask } from './page.processor';
 import type { Engine, RasterImage, RasterizedPage, Rasterizer, ResultPublisher, Uploads } from './page.ports';
@@ -61,9 +62,11 @@ class FakeEngine implements Engine {
 
 class FakeResults implements ResultPublisher {
   readonly published: Published[] = [];
+  readonly traces: (TraceContext | undefined)[] = [];
 
-  async publish(result: Published): Promise<void> {
+  async publish(result: Published, trace?: TraceContext): Promise<void> {
     this.published.push(structuredClone(result));
+    this.traces.push(trace);
   }
 }
 
@@ -135,6 +138,17 @@ describe(PageProcessor.name, () => {
       },
     ]);
     expect(ctx.results.published[0]!.page.timings_ms).toMatchObject({ detect: 5, recognize: 7, rasterize: expect.any(Number), total: expect.any(Number) });
+  });
+
+  it('continues the task’s trace: the result goes out as a child span of the same trace, tracestate kept', async () => {
+    const trace = { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', tracestate: 'vendor=abc' };
+    await ctx.sut.process(task, 1, trace);
+    await ctx.sut.process(task, 1);
+
+    const [child, none] = ctx.results.traces;
+    expect(child).toEqual({ traceparent: expect.stringMatching(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/), tracestate: 'vendor=abc' });
+    expect(child!.traceparent).not.toContain('00f067aa0ba902b7');
+    expect(none).toBeUndefined();
   });
 
   it('skips a task whose upload is gone (its job ended) and publishes nothing', async () => {

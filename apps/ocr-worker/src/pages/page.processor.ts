@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { failedPage, type JobPage } from '@ocr/documents';
+import { newTraceparent, parseTraceparent, type TraceContext } from '@ocr/messaging';
 import { WORKER_CONFIG, WorkerConfig } from '../config/worker.config';
 import { ENGINE, Engine, isPermanent, PAGE_IMAGES, PageImages, RASTERIZER, Rasterizer, RESULTS, ResultPublisher, UPLOADS, Uploads } from './page.ports';
 
@@ -31,9 +32,12 @@ export class PageProcessor {
     @Inject(PAGE_IMAGES) private readonly pageImages: PageImages,
   ) {}
 
-  async process(task: PageTask, attempt: number): Promise<PageOutcome> {
+  /** `trace`: the task's trace context (from its message headers), continued by this page's span. */
+  async process(task: PageTask, attempt: number, trace?: TraceContext): Promise<PageOutcome> {
     const started = Date.now();
-    this.logger.debug({ msg: 'reading page', job_id: task.job_id, page: task.page_index, attempt });
+    const span = trace ? { traceparent: newTraceparent(trace.traceparent), ...(trace.tracestate ? { tracestate: trace.tracestate } : {}) } : undefined;
+    const traceId = span ? parseTraceparent(span.traceparent)?.traceId : undefined;
+    this.logger.debug({ msg: 'reading page', job_id: task.job_id, page: task.page_index, attempt, trace_id: traceId });
     let page: JobPage;
     try {
       const bytes = await this.uploads.get(task.upload_key);
@@ -47,7 +51,7 @@ export class PageProcessor {
       page = pageFailedBy(task.page_index, e);
     }
     page.timings_ms = { ...page.timings_ms, total: Date.now() - started };
-    await this.results.publish({ job_id: task.job_id, page_index: task.page_index, worker_id: this.config.workerId, page, attempt });
+    await this.results.publish({ job_id: task.job_id, page_index: task.page_index, worker_id: this.config.workerId, page, attempt }, span);
     this.logger.log({
       msg: page.error ? 'page failed' : 'page read',
       job_id: task.job_id,
@@ -56,6 +60,7 @@ export class PageProcessor {
       chars: page.text.length,
       error: page.error,
       attempt,
+      trace_id: traceId,
     });
     return page.error ? 'failed' : 'done';
   }
