@@ -36,6 +36,7 @@ import { MessageBus } from './messaging/message-bus';
 import { OBJECT_STORE, ObjectUploadStore } from './storage/upload.store';
 import { ToolCatalog } from './tools/tool.catalog';
 import { ToolController } from './tools/tool.controller';
+import { httpLogOptions } from './common/http-log.options';
 
 @Module({
   imports: [
@@ -43,12 +44,7 @@ import { ToolController } from './tools/tool.controller';
     LoggerModule.forRootAsync({
       inject: [GATEWAY_CONFIG],
       useFactory: (config: GatewayConfig) => ({
-        pinoHttp: {
-          level: config.logLevel,
-          base: { service: 'gateway' },
-          autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
-          redact: ['req.headers.authorization', 'req.query.api_token'],
-        },
+        pinoHttp: httpLogOptions(config.logLevel),
       }),
     }),
     DatabaseModule,
