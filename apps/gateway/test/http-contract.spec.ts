@@ -144,6 +144,14 @@ describe('gateway HTTP contract', () => {
       expect(jobs.submit.mock.calls[0]![0]).toBeUndefined();
     });
 
+    it('answers a file sent in another multipart field with 400 naming the field to use', async () => {
+      const res = await http().post('/api/v1/ocr/').attach('document', Buffer.from('%PDF-1.7 fake'), 'invoice.pdf');
+      expect(res.status).toBe(400);
+      expectErrorBody(res.body, 'bad_request');
+      expect(res.body.detail).toBe('Unexpected file field "document": send the document in the multipart field "file".');
+      expect(jobs.submit).not.toHaveBeenCalled();
+    });
+
     it('refuses tier=gpu with 400 before the service is called', async () => {
       const res = await http().post('/api/v1/ocr/').attach('file', Buffer.from('x'), 'a.png').field('tier', 'gpu');
       expect(res.status).toBe(400);

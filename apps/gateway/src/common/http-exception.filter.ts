@@ -45,7 +45,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       return;
     }
     if (status !== undefined && status < 500) {
-      res.status(status).json({ detail: httpDetailOf(exception, status), code: HTTP_CODES[status] ?? 'error' });
+      res.status(status).json({ detail: plainMultipartDetail(httpDetailOf(exception, status)), code: HTTP_CODES[status] ?? 'error' });
       return;
     }
     const errorId = randomUUID();
@@ -77,4 +77,10 @@ function httpDetailOf(e: unknown, status: number): string {
   }
   if (status === 413) return 'The file is larger than this server accepts.';
   return e instanceof Error ? e.message : 'Bad request.';
+}
+
+/** Multer's wording for a file in another field ("Unexpected file field - x"), said so a client can fix it. */
+function plainMultipartDetail(detail: string): string {
+  const field = /^Unexpected (?:file )?field - (.*)$/.exec(detail)?.[1];
+  return field === undefined ? detail : `Unexpected file field ${JSON.stringify(field)}: send the document in the multipart field "file".`;
 }
