@@ -1,6 +1,6 @@
 import { INestApplication, Logger, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { MulterModule, type NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import type { JobDocument } from '@ocr/documents';
 import request from 'supertest';
@@ -53,6 +53,9 @@ async function* bytes(...parts: string[]): AsyncIterable<Buffer> {
   for (const p of parts) yield Buffer.from(p);
 }
 
+/** The upload limit of this test's app (the gateway's MAX_UPLOAD_BYTES). */
+const UPLOAD_LIMIT = 64 * 1024;
+
 describe('gateway HTTP contract', () => {
   let app: INestApplication;
   let filterLogger: Logger;
@@ -68,6 +71,7 @@ describe('gateway HTTP contract', () => {
     const filter = new HttpExceptionFilter();
     filterLogger = filter['logger'];
     const moduleRef = await Test.createTestingModule({
+      imports: [MulterModule.register({ limits: { fileSize: UPLOAD_LIMIT, files: 1 } })],
       controllers: [JobController, DownloadController, ToolController, HealthController],
       providers: [
         AuthGuard,
@@ -342,6 +346,30 @@ describe('gateway HTTP contract', () => {
       expect(res.status).toBe(404);
       expect(res.headers['content-type']).toMatch(/application\/json/);
       expectErrorBody(res.body, 'not_found');
+    });
+
+    it('answers an upload cut off at the upload limit with the contract’s 400 file_too_large', async () => {
+      const res = await http().post('/api/v1/ocr/').attach('file', Buffer.alloc(UPLOAD_LIMIT + 1), 'big.pdf');
+      expect(res.status).toBe(400);
+      expectErrorBody(res.body, 'file_too_large');
+      expect(jobs.submit).not.toHaveBeenCalled();
+    });
+
+    it('answers a JSON body over the body limit with 413, not with the upload’s "file too large"', async () => {
+      const res = await http()
+        .post('/api/v1/ocr/')
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify({ message: 'x'.repeat(200_000) }));
+      expect(res.status).toBe(413);
+      expectErrorBody(res.body, 'payload_too_large');
+      expect(res.body.detail).toBe('The request body is larger than this server accepts.');
+    });
+
+    it('answers a body that is not JSON, sent as JSON, with 400 saying so', async () => {
+      const res = await http().post('/api/v1/ocr/').set('Content-Type', 'application/json').send('{"message":');
+      expect(res.status).toBe(400);
+      expectErrorBody(res.body, 'bad_request');
+      expect(res.body.detail).toMatch(/^The request body is not valid JSON \(.+\)\.$/);
     });
 
     it('answers a wrong method on a known path with a JSON error body', async () => {

@@ -40,8 +40,16 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     const status = httpStatusOf(exception);
     if (status === 413) {
-      // The upload hit the body limit while streaming in: the contract's "file too large" (400).
-      res.status(400).json({ detail: 'The file is larger than this server accepts.', code: 'file_too_large' });
+      if (req.is('multipart/form-data')) {
+        // The upload hit the body limit while streaming in: the contract's "file too large" (400).
+        res.status(400).json({ detail: 'The file is larger than this server accepts.', code: 'file_too_large' });
+      } else {
+        res.status(413).json({ detail: 'The request body is larger than this server accepts.', code: 'payload_too_large' });
+      }
+      return;
+    }
+    if (status === 400 && isJsonParseFailure(exception)) {
+      res.status(400).json({ detail: `The request body is not valid JSON (${(exception as Error).message}).`, code: 'bad_request' });
       return;
     }
     if (status !== undefined && status < 500) {
@@ -58,6 +66,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
     });
     res.status(500).json({ detail: `Internal error (error id ${errorId}).`, code: 'internal', error_id: errorId });
   }
+}
+
+/** body-parser's error for malformed JSON, as it comes (raw) or as Nest's adapter wraps it (its cause). */
+function isJsonParseFailure(e: unknown): boolean {
+  const parseFailed = (x: unknown) => (x as { type?: unknown } | undefined)?.type === 'entity.parse.failed';
+  return parseFailed(e) || parseFailed((e as { cause?: unknown } | undefined)?.cause);
 }
 
 function httpStatusOf(e: unknown): number | undefined {
