@@ -3,6 +3,8 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { JetStreamBus } from '../../libs/messaging/src';
+import { dropDatabaseOf } from '../../libs/testing/src/postgres';
 
 export const ROOT = resolve(__dirname, '..', '..');
 
@@ -76,8 +78,26 @@ export async function startPlatform(options: { workers?: number; env?: Record<st
     ready,
     namespace,
     env: { ...options.env },
-    stop: () => stopChild(child).then(() => rmSync(dataDir, { recursive: true, force: true })),
+    stop: async () => {
+      await stopChild(child);
+      rmSync(dataDir, { recursive: true, force: true });
+      await dropLeftovers(ready, namespace);
+    },
   };
+}
+
+/**
+ * Drops what the platform left on servers that outlive it, when it used the machine's Postgres and
+ * NATS: its database and its namespace's streams (else every run would add to them). Best effort:
+ * servers the platform started itself are gone with it.
+ */
+async function dropLeftovers(ready: Record<string, unknown>, namespace: string): Promise<void> {
+  if (typeof ready.database === 'string') await dropDatabaseOf(ready.database).catch(() => undefined);
+  if (typeof ready.nats === 'string') {
+    const bus = await JetStreamBus.connect({ servers: ready.nats, name: 'e2e-cleanup', namespace, connectDeadlineMs: 2_000, timeoutMs: 2_000 }).catch(() => null);
+    await bus?.deleteStreams().catch(() => undefined);
+    await bus?.close();
+  }
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

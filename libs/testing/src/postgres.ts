@@ -94,6 +94,21 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
   };
 }
 
+/** Drops the database a connection URL names, from the same server's `postgres` database (if it is there). */
+export async function dropDatabaseOf(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.slice(1));
+  if (!name || name === 'postgres') return;
+  url.pathname = '/postgres';
+  const client = new Client({ connectionString: url.toString(), connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
 /** Stops the embedded server if this process started one. */
 export async function stopEmbeddedPostgres(): Promise<void> {
   if (!embedded) return;
