@@ -14,7 +14,7 @@
 // seconds each process (and the machine's NATS and Postgres) spent during the job.
 //
 //   pnpm build   # the apps run from dist/
-//   node scripts/bench/throughput.js [--pages 60] [--eval ../shared/eval/dev] [--language en] [--runs 1,2,1t1,2t1] [--poll-ms 1000] [--engine false] [--engine-scaling true]
+//   node scripts/bench/throughput.js [--pages 60] [--eval ../shared/eval/dev] [--language en] [--runs 1,2,1t1,2t1] [--poll-ms 1000] [--engine false] [--engine-scaling true] [--after-gets N]
 'use strict';
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -33,6 +33,8 @@ const LANGUAGE = args.language ?? 'en';
 const RUNS = args.runs === 'none' ? [] : String(args.runs ?? '1,2,1t1,2t1').split(',');
 /** How often the client polls the job (GET returns every finished page's full result). */
 const POLL_MS = Number(args['poll-ms'] ?? 1000);
+/** GETs of the finished job after it ended, back to back (does the gateway's RSS keep growing with them?). */
+const AFTER_GETS = Number(args['after-gets'] ?? 0);
 const OCR_THREADS = Number(process.env.OCR_THREADS ?? 2);
 
 // The worker's own dependencies (the same builds the workers run).
@@ -290,12 +292,17 @@ async function throughRun(pdf, workers, env) {
     const cpu = cpuDelta(cpu0, cpuSnapshot(platform.pids));
     clearInterval(sampler);
     rss.push(rssMb(gatewayPid));
+    const afterGets = [];
+    for (let i = 1; i <= AFTER_GETS; i += 1) {
+      await (await fetch(`${platform.url}/api/v1/ocr/${submitted.uuid}/`, { headers: auth })).arrayBuffer();
+      if (i % Math.max(1, Math.floor(AFTER_GETS / 5)) === 0) afterGets.push([i, rssMb(gatewayPid)]);
+    }
     const workerS = job.pages.reduce((s, p) => s + (p.timings_ms?.total ?? 0), 0) / 1000;
     // The engine's own time inside the workers, in this same run: rasterizing plus every stage the
     // engine times (not the worker's `total`, which adds fetching the upload and storing the image).
     const engineInRunS = job.pages.reduce((s, p) => s + Object.entries(p.timings_ms ?? {}).reduce((t, [k, v]) => (k === 'total' ? t : t + v), 0), 0) / 1000;
     const failed = job.pages.filter((p) => p.error).length;
-    return { workers, env, status: job.status, failed, bodyBytes, totalS, acceptedS, firstPageS, workerS, ppm: (PAGES / totalS) * 60, engineInRunS, cpu, rss: rss.filter((v) => v !== null) };
+    return { workers, env, status: job.status, failed, bodyBytes, totalS, acceptedS, firstPageS, workerS, ppm: (PAGES / totalS) * 60, engineInRunS, cpu, rss: rss.filter((v) => v !== null), afterGets };
   } finally {
     clearInterval(sampler);
     await platform.stop();
@@ -355,7 +362,8 @@ async function main() {
     const series = Array.from({ length: 11 }, (_, k) => r.rss[Math.round((k * (r.rss.length - 1)) / 10)]);
     const rss = r.rss.length
       ? `final GET body ${fmt(r.bodyBytes / 1024 / 1024, 1)} MB; gateway RSS ${fmt(r.rss[0], 0)} → max ${fmt(Math.max(...r.rss), 0)} → end ${fmt(r.rss.at(-1), 0)} MB ` +
-        `(at every tenth of the run: ${series.map((v) => fmt(v, 0)).join(' ')})`
+        `(at every tenth of the run: ${series.map((v) => fmt(v, 0)).join(' ')})` +
+        (r.afterGets.length ? `; then, GETs of the finished job: ${r.afterGets.map(([n, v]) => `${n} → ${fmt(v, 0)} MB`).join(', ')}` : '')
       : 'gateway RSS n/a';
     const parts = [
       `${r.workers} worker(s) × ${threads} thread(s): ${r.status}${r.failed ? ` (${r.failed} pages failed)` : ''} in ${fmt(r.totalS)} s = ${fmt(r.ppm, 1)} pages/min`,
