@@ -1,5 +1,5 @@
 import { headers } from '@nats-io/nats-core';
-import { extractTraceContext, injectTraceContext, newTraceparent, parseTraceparent } from './trace-context';
+import { childTraceContext, extractTraceContext, injectTraceContext, newTraceparent, parseTraceparent } from './trace-context';
 
 const VALID = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
@@ -33,6 +33,14 @@ describe('trace context', () => {
   it('starts a new sampled trace without a parent', () => {
     const root = parseTraceparent(newTraceparent());
     expect(root).toMatchObject({ version: '00', sampled: true });
+  });
+
+  it('makes a child context that keeps the parent’s tracestate, or a new root without a parent', () => {
+    const child = childTraceContext({ traceparent: VALID, tracestate: 'vendor=x' });
+    expect(child.tracestate).toBe('vendor=x');
+    expect(parseTraceparent(child.traceparent)).toMatchObject({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', sampled: true });
+    expect(parseTraceparent(child.traceparent)!.spanId).not.toBe('00f067aa0ba902b7');
+    expect(childTraceContext()).toEqual({ traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/) });
   });
 
   it('round-trips through NATS headers', () => {

@@ -42,6 +42,12 @@ export function newTraceparent(parent?: string): string {
   return `00-${randomBytes(16).toString('hex')}-${spanId}-01`;
 }
 
+/** The context of a new span: a child of `parent` (its tracestate kept), or the root of a new trace. */
+export function childTraceContext(parent?: TraceContext): TraceContext {
+  const traceparent = newTraceparent(parent?.traceparent);
+  return parent?.tracestate ? { traceparent, tracestate: parent.tracestate } : { traceparent };
+}
+
 /** Writes the context into NATS headers (a malformed traceparent is not written). */
 export function injectTraceContext(headers: MsgHdrs, context: TraceContext | undefined): void {
   if (!context || !parseTraceparent(context.traceparent)) return;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { failedPage, jobArtifacts, type JobDocument, type JobPage, type Tier } from '@ocr/documents';
-import { newTraceparent, parseTraceparent, type TraceContext } from '@ocr/messaging';
+import { childTraceContext, parseTraceparent, type TraceContext } from '@ocr/messaging';
 import { randomUUID } from 'node:crypto';
 import { BillingRepository, Caller } from '../billing/billing.repository';
 import { DomainError } from '../common/domain-error';
@@ -44,10 +44,8 @@ export class JobService {
   ) {}
 
   /**
-   * Accepts a file: checks it, reserves credits, stores the upload, creates the job and one task
+   * Accepts a file: checks it, reserves credits, creates the job, stores the upload and one task
    * per page. Files of up to INLINE_MAX_PAGES pages are waited for and come back finished.
-   */
-  /**
    * `trace`: the caller's W3C trace context (its `traceparent` header), which the job's tasks
    * continue; without one the job starts a trace of its own.
    */
@@ -124,7 +122,7 @@ export class JobService {
         settled: false,
       });
       await this.uploads.put(uploadKey, file.buffer, doc.mime);
-      const jobTrace: TraceContext = { traceparent: newTraceparent(trace?.traceparent), ...(trace?.tracestate ? { tracestate: trace.tracestate } : {}) };
+      const jobTrace = childTraceContext(trace);
       await this.queue.publishTasks(
         Array.from({ length: doc.page_count }, (_, page_index) => ({
           job_id: jobId,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { failedPage, type JobPage } from '@ocr/documents';
-import { newTraceparent, parseTraceparent, type TraceContext } from '@ocr/messaging';
+import { childTraceContext, parseTraceparent, type TraceContext } from '@ocr/messaging';
 import { WORKER_CONFIG, WorkerConfig } from '../config/worker.config';
 import { ENGINE, Engine, isPermanent, PAGE_IMAGES, PageImages, RASTERIZER, Rasterizer, RESULTS, ResultPublisher, UPLOADS, Uploads } from './page.ports';
 
@@ -35,7 +35,7 @@ export class PageProcessor {
   /** `trace`: the task's trace context (from its message headers), continued by this page's span. */
   async process(task: PageTask, attempt: number, trace?: TraceContext): Promise<PageOutcome> {
     const started = Date.now();
-    const span = trace ? { traceparent: newTraceparent(trace.traceparent), ...(trace.tracestate ? { tracestate: trace.tracestate } : {}) } : undefined;
+    const span = trace ? childTraceContext(trace) : undefined;
     const traceId = span ? parseTraceparent(span.traceparent)?.traceId : undefined;
     this.logger.debug({ msg: 'reading page', job_id: task.job_id, page: task.page_index, attempt, trace_id: traceId });
     let page: JobPage;
