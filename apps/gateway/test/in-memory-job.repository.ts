@@ -88,13 +88,13 @@ export class InMemoryJobRepository implements JobStore {
     return { applied: true, finalized, job: { ...job } };
   }
 
-  async findStalled(before: Date, limit = 100): Promise<{ id: string; tier: Tier }[]> {
+  async findStalled(before: Date, tiers: readonly Tier[], limit = 100): Promise<string[]> {
     return [...this.jobs.values()]
-      .filter((j) => (j.status === 'pending' || j.status === 'processing') && j.created_at < before)
+      .filter((j) => (j.status === 'pending' || j.status === 'processing') && j.created_at < before && tiers.includes(j.tier))
       .filter((j) => !(this.rows.get(j.id) ?? []).some((r) => r.finished_at !== null && r.finished_at >= before))
       .sort((a, b) => a.created_at.getTime() - b.created_at.getTime())
       .slice(0, limit)
-      .map((j) => ({ id: j.id, tier: j.tier }));
+      .map((j) => j.id);
   }
 
   async failPendingPages(jobId: string, error: string, retentionMs: number): Promise<number> {

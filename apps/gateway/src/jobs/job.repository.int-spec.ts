@@ -88,6 +88,18 @@ describe(`${JobRepository.name} on Postgres`, () => {
     expect(document.pages).toEqual([first, failedPage(1, 'page 2 is corrupt'), third]);
   });
 
+  it('finds stalled jobs of the tiers asked for only', async () => {
+    const cpu = await newJob(2);
+    const vlm = randomUUID();
+    await sut.create(jobRow({ id: vlm, tier: 'vlm', upload_key: `uploads/${vlm}` }));
+    const later = new Date(Date.now() + 60_000);
+
+    expect(await sut.findStalled(later, ['vlm'])).toEqual([vlm]);
+    expect(await sut.findStalled(later, ['cpu'])).toContain(cpu);
+    expect(await sut.findStalled(later, ['cpu'])).not.toContain(vlm);
+    expect(await sut.findStalled(later, [])).toEqual([]);
+  });
+
   it('shows the pages a stalled job never got as failed, and fails a job whose every page failed', async () => {
     const id = await newJob(2);
     await sut.applyPageResult(id, failedPage(0, 'unreadable'), 'worker-1', 60_000);

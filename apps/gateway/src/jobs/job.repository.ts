@@ -146,19 +146,20 @@ export class JobRepository {
   }
 
   /**
-   * Unfinished jobs that made no progress since `before`: no page result since then, and created
-   * before it. Their pending pages' tasks are presumed lost (see `StalledPageSweeper`).
+   * Unfinished jobs of the given tiers that made no progress since `before`: no page result since
+   * then, and created before it. Their pending pages' tasks are presumed lost (see `StalledPageSweeper`).
    */
-  async findStalled(before: Date, limit = 100): Promise<{ id: string; tier: Tier }[]> {
-    const rows: { id: string; tier: Tier }[] = await this.db.query(
-      `SELECT j.id, j.tier FROM jobs.job j
-        WHERE j.status IN ('pending','processing') AND j.created_at < $1
+  async findStalled(before: Date, tiers: readonly Tier[], limit = 100): Promise<string[]> {
+    if (tiers.length === 0) return [];
+    const rows: { id: string }[] = await this.db.query(
+      `SELECT j.id FROM jobs.job j
+        WHERE j.status IN ('pending','processing') AND j.created_at < $1 AND j.tier = ANY($2)
           AND NOT EXISTS (SELECT 1 FROM jobs.page p WHERE p.job_id = j.id AND p.finished_at >= $1)
         ORDER BY j.created_at ASC
-        LIMIT $2`,
-      [before, limit],
+        LIMIT $3`,
+      [before, tiers, limit],
     );
-    return rows.map((r) => ({ id: r.id, tier: r.tier }));
+    return rows.map((r) => r.id);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Tier } from '@ocr/documents';
+import { TIERS } from './job.dto';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 import { TASK_QUEUE, TaskQueue } from './job.ports';
 import { JobRepository } from './job.repository';
@@ -47,19 +48,18 @@ export class StalledPageSweeper {
    * Also retries the housekeeping of finished jobs whose settlement or upload deletion failed.
    */
   async sweep(now = new Date()): Promise<number> {
-    let candidates: { id: string; tier: Tier }[];
+    let ids: string[];
     try {
-      candidates = await this.jobs.findStalled(new Date(now.getTime() - this.config.pageStallTimeoutMs));
+      // Only tiers whose queue holds no task: elsewhere a job may still be waiting its turn.
+      const idle = (await Promise.all(TIERS.map(async (tier) => ((await this.queueIdle(tier)) ? [tier] : [])))).flat();
+      ids = await this.jobs.findStalled(new Date(now.getTime() - this.config.pageStallTimeoutMs), idle);
     } catch (e) {
       this.logger.warn({ msg: 'stalled-page sweep failed', err: (e as Error).message });
       return 0;
     }
     let ended = 0;
     await this.service.recover().catch(() => 0); // housekeeping that failed earlier (billing or storage away)
-    const idle = new Map<Tier, Promise<boolean>>();
-    for (const { id, tier } of candidates) {
-      if (!idle.has(tier)) idle.set(tier, this.queueIdle(tier));
-      if (!(await idle.get(tier))) continue; // its pages may still be in the queue
+    for (const id of ids) {
       try {
         const failed = await this.jobs.failPendingPages(id, this.message(), this.config.resultRetentionMs);
         if (failed === 0) continue;
