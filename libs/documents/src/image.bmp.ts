@@ -1,5 +1,6 @@
 import { decode as decodeBmpPixels } from 'bmp-ts';
 import { DocumentError } from './document.error';
+import { rgbaToRgb } from './raster.pixels';
 
 export interface BmpHeader {
   width: number;
@@ -61,11 +62,5 @@ export function decodeBmp(bytes: Buffer): { data: Buffer; width: number; height:
     );
   }
   const { width, height } = decoded;
-  const rgb = Buffer.allocUnsafe(width * height * 3);
-  for (let src = 0, dst = 0; dst < rgb.length; src += 4, dst += 3) {
-    rgb[dst] = decoded.data[src]!;
-    rgb[dst + 1] = decoded.data[src + 1]!;
-    rgb[dst + 2] = decoded.data[src + 2]!;
-  }
-  return { data: rgb, width, height };
+  return { data: rgbaToRgb(decoded.data, width * height), width, height };
 }

@@ -3,7 +3,7 @@ import { endianness } from 'node:os';
 const LITTLE_ENDIAN = endianness() === 'LE';
 
 /**
- * Drops the alpha channel of `pixels` opaque RGBA pixels (the canvas was filled white first).
+ * Drops the alpha channel of `pixels` RGBA pixels (a rendered PDF page on white, a decoded BMP).
  * Four pixels at a time as 32-bit words where the memory allows it (little-endian: R is the low
  * byte): faster than copying byte by byte, which matters at 8 MP a page.
  */

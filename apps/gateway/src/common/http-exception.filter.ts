@@ -53,7 +53,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
       return;
     }
     if (status !== undefined && status < 500) {
-      res.status(status).json({ detail: plainMultipartDetail(httpDetailOf(exception, status)), code: HTTP_CODES[status] ?? 'error' });
+      const field = unexpectedFileField(exception);
+      const detail = field === undefined ? httpDetailOf(exception, status) : `Unexpected file field ${JSON.stringify(field)}: send the document in the multipart field "file".`;
+      res.status(status).json({ detail, code: HTTP_CODES[status] ?? 'error' });
       return;
     }
     const errorId = randomUUID();
@@ -93,8 +95,8 @@ function httpDetailOf(e: unknown, status: number): string {
   return e instanceof Error ? e.message : 'Bad request.';
 }
 
-/** Multer's wording for a file in another field ("Unexpected file field - x"), said so a client can fix it. */
-function plainMultipartDetail(detail: string): string {
-  const field = /^Unexpected (?:file )?field - (.*)$/.exec(detail)?.[1];
-  return field === undefined ? detail : `Unexpected file field ${JSON.stringify(field)}: send the document in the multipart field "file".`;
+/** A file sent in another multipart field than `file` (multer's LIMIT_UNEXPECTED_FILE, kept by Nest as the cause). */
+function unexpectedFileField(e: unknown): string | undefined {
+  const cause = (e as { cause?: { code?: unknown; field?: unknown } } | undefined)?.cause;
+  return cause?.code === 'LIMIT_UNEXPECTED_FILE' && typeof cause.field === 'string' ? cause.field : undefined;
 }
