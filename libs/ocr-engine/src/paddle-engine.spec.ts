@@ -106,6 +106,21 @@ describe(PaddleOcrEngine.name, () => {
     expect(result.mean_confidence).toBeGreaterThanOrEqual(0);
   });
 
+  it('reads the same words, boxes and confidences from the folded models as from the packaged ones', async () => {
+    const packaged = await createPaddleEngine({ intraOpThreads: 2, foldModels: false });
+    try {
+      const [folded, original] = [await sut.recognize(page, { language: 'en' }), await packaged.recognize(page, { language: 'en' })];
+      expect(folded.text).toBe(original.text);
+      const words = (r: typeof folded) => r.blocks.flatMap((b) => b.lines.flatMap((l) => l.words));
+      const [a, b] = [words(folded), words(original)];
+      expect(a.length).toBeGreaterThan(50);
+      expect(a.map((w) => w.bbox)).toEqual(b.map((w) => w.bbox));
+      a.forEach((w, i) => expect(Math.abs(w.confidence - b[i]!.confidence)).toBeLessThan(1e-3));
+    } finally {
+      await packaged.close();
+    }
+  });
+
   it('refuses calls after close', async () => {
     const closed = await createPaddleEngine();
     await closed.close();

@@ -1,8 +1,10 @@
 import type { BBox, PageOcr } from '@ocr/documents';
+import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import type { OcrEngine, RasterImage, RecognizeOptions } from './engine';
 import { Deadline, OcrEngineError } from './errors';
 import { bounds, shiftQuad, type Point, type Quad } from './geometry/geometry';
+import { foldAffineChains } from './onnx/fold';
 import { defaultModelPaths, readDictionary, type PaddleModelPaths } from './models';
 import { DEFAULT_PIPELINE, mergePipeline, type PaddleEngineOptions, type PipelineOptions, type PipelineOverrides } from './options';
 import { assemble, textAngle, type AssemblyLine } from './pipeline/assemble/assemble';
@@ -78,9 +80,11 @@ export class PaddleOcrEngine implements OcrEngine {
       graphOptimizationLevel: 'all',
       enableMemPattern: false,
     };
+    const fold = options.foldModels ?? true;
     const open = async (path: string, name: string) => {
       try {
-        return new OrtRunner(await ort.InferenceSession.create(path, sessionOptions), name);
+        const model = fold ? foldAffineChains(readFileSync(path)).model : readFileSync(path);
+        return new OrtRunner(await ort.InferenceSession.create(model, sessionOptions), name);
       } catch (err) {
         throw new OcrEngineError('model_load_failed', `cannot load the ${name} model from ${path}: ${(err as Error).message}`, { cause: err });
       }

@@ -15,7 +15,8 @@
  * against lines below it (the calibration check).
  *
  * BENCH_LANGUAGE=auto reads every entry with script detection instead of its hint; BENCH_ONLY=<regexp>
- * keeps the entries whose id matches; BENCH_PIPELINE=<json> overrides pipeline settings; OCR_THREADS
+ * keeps the entries whose id matches; BENCH_PIPELINE=<json> overrides pipeline settings; BENCH_FOLD=false
+ * loads the models as packaged (without `foldAffineChains`); OCR_THREADS
  * sets onnxruntime's threads (default 2).
  */
 import { execFileSync } from 'node:child_process';
@@ -161,7 +162,7 @@ async function main() {
   // each entry's language hint, or by script detection with BENCH_LANGUAGE=auto.
   // BENCH_PIPELINE: JSON pipeline overrides (e.g. '{"rec":{"minWidth":160}}') to compare settings.
   const pipeline = process.env.BENCH_PIPELINE ? (JSON.parse(process.env.BENCH_PIPELINE) as Partial<PipelineOptions>) : undefined;
-  const paddle = await createPaddleEngine({ intraOpThreads: Number(process.env.OCR_THREADS ?? 2), ...(pipeline ? { pipeline: mergePipeline(DEFAULT_PIPELINE, pipeline) } : {}) });
+  const paddle = await createPaddleEngine({ intraOpThreads: Number(process.env.OCR_THREADS ?? 2), foldModels: process.env.BENCH_FOLD !== 'false', ...(pipeline ? { pipeline: mergePipeline(DEFAULT_PIPELINE, pipeline) } : {}) });
   const engine = new RoutingEngine({ paddle, tesseract: new TesseractEngine({ timeoutMs: 60_000 }) });
   const forcedLanguage = process.env.BENCH_LANGUAGE;
   const loadMs = performance.now() - t0;
