@@ -159,11 +159,6 @@ export function perspectiveTransform(src: readonly Point[], dst: readonly Point[
   return [...h, 1];
 }
 
-export function applyHomography(H: readonly number[], x: number, y: number): Point {
-  const w = H[6]! * x + H[7]! * y + H[8]!;
-  return [(H[0]! * x + H[1]! * y + H[2]!) / w, (H[3]! * x + H[4]! * y + H[5]!) / w];
-}
-
 function solveLinear(A: number[][], b: number[]): number[] {
   const n = b.length;
   const M = A.map((row, i) => [...row, b[i]!]);

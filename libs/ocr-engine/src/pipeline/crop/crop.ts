@@ -1,4 +1,4 @@
-import { applyHomography, perspectiveTransform, quadSize, shiftQuad, type Point, type Quad } from '../../geometry/geometry';
+import { perspectiveTransform, quadSize, shiftQuad, type Point, type Quad } from '../../geometry/geometry';
 import type { PageRaster } from '../load/load';
 
 /** An upright text-line image, RGB, `height` rows (the recognizer's input height). */
@@ -44,49 +44,43 @@ export function cropLine(page: PageRaster, quad: Quad, options: CropOptions): Li
 export function warpQuad(page: PageRaster, quad: Quad, outW: number, outH: number): Uint8Array {
   const dst: Point[] = [[0, 0], [outW, 0], [outW, outH], [0, outH]];
   // Map output pixel centres back to the page: H maps output → page.
-  const H = perspectiveTransform(dst, quad);
+  const [h0, h1, h2, h3, h4, h5, h6, h7, h8] = perspectiveTransform(dst, quad) as [number, number, number, number, number, number, number, number, number];
   const { width: w, height: h } = quadSize(quad);
   const ss = Math.max(1, Math.min(4, Math.round(Math.max(w / outW, h / outH))));
+  const n = ss * ss;
   const out = new Uint8Array(outW * outH * 3);
-  const acc = [0, 0, 0];
-  const px = [0, 0, 0];
+  // The pipeline's hottest JavaScript loop: the homography and the bilinear sample (pixel-centre
+  // coordinates, borders replicated) written out, with no allocation per sample.
+  const { width: pw, height: ph, channels, data } = page;
+  const g = channels === 1 ? 0 : 1, b = channels === 1 ? 0 : 2;
   for (let y = 0; y < outH; y++) {
     for (let x = 0; x < outW; x++) {
-      acc[0] = acc[1] = acc[2] = 0;
+      let r0 = 0, g0 = 0, b0 = 0;
       for (let sy = 0; sy < ss; sy++) {
+        const oy = y + (sy + 0.5) / ss;
         for (let sx = 0; sx < ss; sx++) {
-          const [u, v] = applyHomography(H, x + (sx + 0.5) / ss, y + (sy + 0.5) / ss);
-          sampleBilinear(page, u - 0.5, v - 0.5, px);
-          acc[0]! += px[0]!;
-          acc[1]! += px[1]!;
-          acc[2]! += px[2]!;
+          const ox = x + (sx + 0.5) / ss;
+          const wh = h6 * ox + h7 * oy + h8;
+          const u = (h0 * ox + h1 * oy + h2) / wh - 0.5;
+          const v = (h3 * ox + h4 * oy + h5) / wh - 0.5;
+          const cx = Math.min(Math.max(u, 0), pw - 1), cy = Math.min(Math.max(v, 0), ph - 1);
+          const x0 = Math.floor(cx), y0 = Math.floor(cy);
+          const x1 = Math.min(x0 + 1, pw - 1), y1 = Math.min(y0 + 1, ph - 1);
+          const fx = cx - x0, fy = cy - y0;
+          const i00 = (y0 * pw + x0) * channels, i01 = (y0 * pw + x1) * channels;
+          const i10 = (y1 * pw + x0) * channels, i11 = (y1 * pw + x1) * channels;
+          r0 += (data[i00]! * (1 - fx) + data[i01]! * fx) * (1 - fy) + (data[i10]! * (1 - fx) + data[i11]! * fx) * fy;
+          g0 += (data[i00 + g]! * (1 - fx) + data[i01 + g]! * fx) * (1 - fy) + (data[i10 + g]! * (1 - fx) + data[i11 + g]! * fx) * fy;
+          b0 += (data[i00 + b]! * (1 - fx) + data[i01 + b]! * fx) * (1 - fy) + (data[i10 + b]! * (1 - fx) + data[i11 + b]! * fx) * fy;
         }
       }
       const o = (y * outW + x) * 3;
-      const n = ss * ss;
-      out[o] = Math.round(acc[0]! / n);
-      out[o + 1] = Math.round(acc[1]! / n);
-      out[o + 2] = Math.round(acc[2]! / n);
+      out[o] = Math.round(r0 / n);
+      out[o + 1] = Math.round(g0 / n);
+      out[o + 2] = Math.round(b0 / n);
     }
   }
   return out;
-}
-
-/** Bilinear sample at (x, y) in pixel-centre coordinates, borders replicated; writes RGB to `out`. */
-export function sampleBilinear(page: PageRaster, x: number, y: number, out: number[]): void {
-  const { width, height, channels, data } = page;
-  const cx = Math.min(Math.max(x, 0), width - 1), cy = Math.min(Math.max(y, 0), height - 1);
-  const x0 = Math.floor(cx), y0 = Math.floor(cy);
-  const x1 = Math.min(x0 + 1, width - 1), y1 = Math.min(y0 + 1, height - 1);
-  const fx = cx - x0, fy = cy - y0;
-  const i00 = (y0 * width + x0) * channels, i01 = (y0 * width + x1) * channels;
-  const i10 = (y1 * width + x0) * channels, i11 = (y1 * width + x1) * channels;
-  for (let c = 0; c < 3; c++) {
-    const k = channels === 1 ? 0 : c;
-    const top = data[i00 + k]! * (1 - fx) + data[i01 + k]! * fx;
-    const bottom = data[i10 + k]! * (1 - fx) + data[i11 + k]! * fx;
-    out[c] = top * (1 - fy) + bottom * fy;
-  }
 }
 
 /** Turn an RGB crop by 180°. */
