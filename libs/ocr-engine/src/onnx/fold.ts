@@ -8,7 +8,7 @@ export interface FoldReport {
   hardSwish: number;
   /** `Mul(c) → Add(d)` in front of unpadded convolutions folded into them. */
   inputAffine: number;
-  /** `Mul(c) → Add(d)` in front of padded convolutions turned into `Add(d / c)`, the scale folded into them. */
+  /** `Mul(c) → Add(d)` in front of padded convolutions turned into `+ d / c` (a BatchNormalization), the scale folded into them. */
   inputScale: number;
 }
 
@@ -23,7 +23,8 @@ export interface FoldReport {
  *   fuses into its convolution kernels;
  * - `Mul(c) → Add(d) → Conv` without padding: `W·(c·x + d) = (c·W)·x + d·ΣW`, folded into weights and bias;
  * - with padding the padded zeros forbid moving `d` into the bias, but `(c·W)·(x + d/c)` pads the same
- *   zeros: the `Mul` goes, a single `Add` stays.
+ *   zeros: the `Mul` goes, and `+ d/c` is written as a per-channel BatchNormalization that ONNX Runtime
+ *   keeps in its blocked layout.
  * A node is folded only when the intermediate results have no other reader. Models without these
  * patterns come back unchanged. Returns the re-encoded model.
  */
@@ -227,6 +228,10 @@ function foldInputAffine(g: Graph, report: FoldReport): void {
     const weights = convs.map((c) => convWeights(g, c!));
     if (weights.some((w) => !w)) continue;
     const unpadded = convs.every((c) => isUnpadded(c!));
+    // The convolutions' input channels: weights are [out, in / group, kh, kw].
+    const inputChannels = convs.map((c, k) => (weights[k]!.dims[1] ?? 0) * Number(attribute(c!, 'group')?.i ?? 1));
+    const channels = inputChannels[0]!;
+    if (!unpadded && (channels <= 0 || inputChannels.some((n) => n !== channels))) continue;
     convs.forEach((conv, k) => {
       const w = weights[k]!;
       const perOutput = w.weights.length / w.bias.length;
@@ -245,7 +250,14 @@ function foldInputAffine(g: Graph, report: FoldReport): void {
       dropped.add(add);
       report.inputAffine++;
     } else {
-      add.input = [scale.other, g.addConstant(Float32Array.of(shift.value / scale.value), g.dims(add.input.find((i) => i !== mul.output[0])!))];
+      // x + d/c, written as a BatchNormalization (scale 1, mean 0, variance 1, ε 0: exactly x + d/c),
+      // which ONNX Runtime runs in its blocked (NCHWc) layout: a scalar Add made it convert the
+      // tensor out of that layout and back around every depthwise convolution.
+      const s = shift.value / scale.value;
+      const c = channels;
+      add.opType = 'BatchNormalization';
+      add.input = [scale.other, ...[1, s, 0, 1].map((v) => g.addConstant(new Float32Array(c).fill(v), [c]))];
+      add.attribute = [onnx.AttributeProto.create({ name: 'epsilon', f: 0, type: onnx.AttributeProto.AttributeType.FLOAT })];
       report.inputScale++;
     }
   }
