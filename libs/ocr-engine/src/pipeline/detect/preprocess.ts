@@ -70,11 +70,13 @@ export const DET_STD = [0.229, 0.224, 0.225] as const;
 export function normalizeDet(pixels: Uint8Array, width: number, height: number, channels: number): Float32Array {
   const plane = width * height;
   const out = new Float32Array(3 * plane);
+  const table = new Float32Array(256);
   for (let c = 0; c < 3; c++) {
     const src = channels === 1 ? 0 : 2 - c; // BGR plane c reads RGB channel 2 − c
     const m = DET_MEAN[c]!, s = DET_STD[c]!;
+    for (let v = 0; v < 256; v++) table[v] = (v / 255 - m) / s;
     const o = c * plane;
-    for (let i = 0; i < plane; i++) out[o + i] = (pixels[i * channels + src]! / 255 - m) / s;
+    for (let i = 0; i < plane; i++) out[o + i] = table[pixels[i * channels + src]!]!;
   }
   return out;
 }

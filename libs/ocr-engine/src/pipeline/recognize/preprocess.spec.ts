@@ -22,6 +22,20 @@ describe(normalizeLine.name, () => {
     expect(out[3]).toBe(0);
   });
 
+  it('places each row of a crop that already has its width at that row of every plane', () => {
+    const crop = { data: Uint8Array.from({ length: 3 * 2 * 3 }, (_, i) => i * 10), width: 3, height: 2 };
+    const W = 5;
+    const out = new Float32Array(3 * 2 * W);
+    expect(normalizeLine(crop, W, out, 0)).toBe(3);
+    const at = (plane: number, y: number, x: number) => out[plane * 2 * W + y * W + x]!;
+    const v = (y: number, x: number, channel: number) => (crop.data[(y * 3 + x) * 3 + channel]! / 255 - 0.5) / 0.5;
+    for (const [y, x] of [[0, 0], [0, 2], [1, 1], [1, 2]] as const) {
+      expect(at(0, y, x)).toBeCloseTo(v(y, x, 2), 6); // B
+      expect(at(2, y, x)).toBeCloseTo(v(y, x, 0), 6); // R
+    }
+    expect(at(1, 1, 3)).toBe(0);
+  });
+
   it('squeezes a crop wider than the target width into it', () => {
     const crop = { data: new Uint8Array(10 * 2 * 3).fill(255), width: 10, height: 2 };
     const out = new Float32Array(3 * 2 * 4);

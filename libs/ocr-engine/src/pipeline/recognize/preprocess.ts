@@ -12,6 +12,17 @@ export function normalizeLine(
   const H = crop.height;
   const resizedW = Math.min(targetWidth, Math.ceil((H * crop.width) / crop.height));
   const plane = H * targetWidth;
+  if (resizedW === crop.width) {
+    // The crop already has its input width (the usual case): no resampling, one pass per plane.
+    for (let c = 0; c < 3; c++) {
+      const src = 2 - c;
+      for (let y = 0; y < H; y++) {
+        const row = offset + c * plane + y * targetWidth;
+        for (let x = 0; x < resizedW; x++) out[row + x] = (crop.data[(y * crop.width + x) * 3 + src]! / 255 - 0.5) / 0.5;
+      }
+    }
+    return resizedW;
+  }
   const sx = crop.width / resizedW;
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < resizedW; x++) {
