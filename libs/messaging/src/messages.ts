@@ -52,6 +52,9 @@ export const jobPageSchema: z.ZodType<JobPage> = z.looseObject({
 
 const jobId = z.string().min(1).max(200);
 
+/** The tool preset whose pages are handwritten: workers read them with the engine that reads handwriting. */
+export const HANDWRITING_TOOL = 'handwriting-to-text';
+
 export const ocrTaskMessageSchema = z
   .object({
     job_id: jobId,

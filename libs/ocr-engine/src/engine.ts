@@ -14,6 +14,11 @@ export interface RecognizeOptions {
   readonly language: string;
   /** Abort the page after this long (a clear error, not a hang). */
   readonly timeoutMs?: number;
+  /**
+   * The page is handwritten (the `handwriting-to-text` tool): a Latin-script page goes straight to
+   * the engine that reads handwriting (PP-OCRv4), never through Tesseract's print models first.
+   */
+  readonly handwriting?: boolean;
 }
 
 /** One engine interface; the router picks an implementation per page. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Tier } from '@ocr/documents';
+import { HANDWRITING_TOOL } from '@ocr/messaging';
 import { DomainError } from '../common/domain-error';
 
 /** A tool preset: what `tool=<slug>` changes in a job. */
@@ -35,10 +36,10 @@ const PRESETS: readonly ToolPreset[] = [
     changes: { tables: 'detected and structured on every page' },
   },
   {
-    slug: 'handwriting-to-text',
+    slug: HANDWRITING_TOOL,
     name: 'Handwriting to text',
     description: 'Handwritten notes and letters; best on the vlm tier when a pool is configured.',
-    changes: { engine: 'handwriting-aware recognition settings' },
+    changes: { engine: 'Latin-script pages are read by PP-OCRv4 alone, without Tesseract, whose print models do not read handwriting' },
   },
   {
     slug: 'translate',

@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { JetStreamBus, type TraceContext } from '@ocr/messaging';
 import type { OcrEngine } from '@ocr/ocr-engine';
 import { ObjectNotFoundError, ObjectStore } from '@ocr/storage';
-import type { Engine, PageImages, RasterImage, RasterizedPage, Rasterizer, ResultPublisher, Uploads } from './page.ports';
+import type { Engine, EngineOptions, PageImages, RasterImage, RasterizedPage, Rasterizer, ResultPublisher, Uploads } from './page.ports';
 import type { PageOcr } from '@ocr/documents';
 
 /** The upload from object storage; null when it was deleted (its job ended). */
@@ -41,7 +41,7 @@ export class DocumentRasterizer implements Rasterizer {
 export class RoutedEngine implements Engine {
   constructor(private readonly engine: OcrEngine) {}
 
-  recognize(image: RasterImage, options: { language: string; timeoutMs: number }): Promise<PageOcr> {
+  recognize(image: RasterImage, options: EngineOptions): Promise<PageOcr> {
     return this.engine.recognize(image, options);
   }
 }

@@ -32,8 +32,15 @@ export interface Rasterizer {
   rasterize(bytes: Buffer, pageIndex: number): Promise<RasterizedPage>;
 }
 
+export interface EngineOptions {
+  language: string;
+  timeoutMs: number;
+  /** The page is handwritten (`tool=handwriting-to-text`). */
+  handwriting?: boolean;
+}
+
 export interface Engine {
-  recognize(image: RasterImage, options: { language: string; timeoutMs: number }): Promise<PageOcr>;
+  recognize(image: RasterImage, options: EngineOptions): Promise<PageOcr>;
 }
 
 /**

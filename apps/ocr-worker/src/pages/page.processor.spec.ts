@@ -3,7 +3,7 @@ import { DocumentError, type PageOcr } from '@ocr/documents';
 import type { TraceContext } from '@ocr/messaging';
 import { loadWorkerConfig } from '../config/worker.config';
 import { PageProcessor, type PageTask } from './page.processor';
-import type { Engine, RasterImage, RasterizedPage, Rasterizer, ResultPublisher, Uploads } from './page.ports';
+import type { Engine, EngineOptions, RasterImage, RasterizedPage, Rasterizer, ResultPublisher, Uploads } from './page.ports';
 
 type Published = Parameters<ResultPublisher['publish']>[0];
 
@@ -50,10 +50,10 @@ class FakeRasterizer implements Rasterizer {
 }
 
 class FakeEngine implements Engine {
-  readonly calls: { image: RasterImage; options: { language: string; timeoutMs: number } }[] = [];
+  readonly calls: { image: RasterImage; options: EngineOptions }[] = [];
   failure: Error | null = null;
 
-  async recognize(image: RasterImage, options: { language: string; timeoutMs: number }): Promise<PageOcr> {
+  async recognize(image: RasterImage, options: EngineOptions): Promise<PageOcr> {
     this.calls.push({ image, options });
     if (this.failure) throw this.failure;
     return pageOcr(`read in ${options.language}`);
@@ -109,6 +109,16 @@ describe(PageProcessor.name, () => {
   it('keeps the rasterized page for the searchable PDF before publishing the result', async () => {
     await ctx.sut.process(task, 1);
     expect(ctx.pageImages.stored).toEqual(['job-1/1']);
+  });
+
+  it('tells the engine a page of a handwriting-to-text job is handwritten, and no other', async () => {
+    await ctx.sut.process({ ...task, tool: 'handwriting-to-text' }, 1);
+    await ctx.sut.process({ ...task, tool: 'extract-tables' }, 1);
+
+    expect(ctx.engine.calls.map((c) => c.options)).toEqual([
+      { language: 'ja', timeoutMs: 45_000, handwriting: true },
+      { language: 'ja', timeoutMs: 45_000 },
+    ]);
   });
 
   it('keeps a born-digital page’s own text layer and never calls the engine', async () => {

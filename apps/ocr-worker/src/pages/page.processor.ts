@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { failedPage, type JobPage } from '@ocr/documents';
-import { childTraceContext, parseTraceparent, type TraceContext } from '@ocr/messaging';
+import { childTraceContext, HANDWRITING_TOOL, parseTraceparent, type TraceContext } from '@ocr/messaging';
 import { WORKER_CONFIG, WorkerConfig } from '../config/worker.config';
 import { ENGINE, Engine, isPermanent, PAGE_IMAGES, PageImages, RASTERIZER, Rasterizer, RESULTS, ResultPublisher, UPLOADS, Uploads } from './page.ports';
 
@@ -9,6 +9,8 @@ export interface PageTask {
   page_index: number;
   upload_key: string;
   language: string;
+  /** The job's tool preset, if any (`HANDWRITING_TOOL` changes how the page is read). */
+  tool?: string | null;
 }
 
 export type PageOutcome = 'done' | 'failed' | 'skipped';
@@ -75,7 +77,7 @@ export class PageProcessor {
     const read: Promise<JobPage> = raster.textLayer
       ? Promise.resolve({ ...raster.textLayer, index: task.page_index, source: 'text-layer', timings_ms: { ...raster.textLayer.timings_ms, rasterize: rasterMs } })
       : this.engine
-          .recognize(raster.image, { language: task.language, timeoutMs: this.config.pageTimeoutMs })
+          .recognize(raster.image, { language: task.language, timeoutMs: this.config.pageTimeoutMs, ...(task.tool === HANDWRITING_TOOL ? { handwriting: true } : {}) })
           .then((ocr) => ({ ...ocr, index: task.page_index, source: 'ocr', timings_ms: { ...ocr.timings_ms, rasterize: rasterMs } }));
     return bothOrFirstError(stored, read);
   }

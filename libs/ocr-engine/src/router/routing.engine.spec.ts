@@ -116,6 +116,34 @@ describe(RoutingEngine.name, () => {
     expect(paddle.calls).toHaveLength(0);
   });
 
+  it('reads a handwritten page of a Latin-script language with PP-OCRv4 alone, and leaves other scripts to Tesseract', async () => {
+    const tesseractCalls: RecognizeOptions[] = [];
+    const sureTesseract = Object.assign(new FakePaddle('He Ada int Lutte', 0.9), { name: 'tesseract-5' });
+    const recordingTesseract: OcrEngine = { name: 'tesseract-5', close: async () => {}, recognize: (image, options) => (tesseractCalls.push(options), sureTesseract.recognize(image, options)) };
+    const paddle = new FakePaddle('Madame Andree Mocquard', 0.68);
+    const sut = new RoutingEngine({ tesseract: recordingTesseract, paddle });
+    const image = await renderText(['x']);
+
+    await expect(sut.recognize(image, { language: 'fr', handwriting: true })).resolves.toMatchObject({ engine: 'pp-ocrv4', text: 'Madame Andree Mocquard' });
+    await expect(sut.recognize(image, { language: 'de+fr', handwriting: true })).resolves.toMatchObject({ engine: 'pp-ocrv4' });
+    expect(tesseractCalls).toHaveLength(0);
+    await expect(sut.recognize(image, { language: 'ru', handwriting: true })).resolves.toMatchObject({ text: 'He Ada int Lutte' });
+    expect(tesseractCalls.map((c) => c.language)).toEqual(['ru']);
+    expect(paddle.calls.map((c) => c.language)).toEqual(['en', 'en']);
+  });
+
+  it('does not check a handwritten page read by PP-OCRv4 under auto with Tesseract', async () => {
+    const tesseractCalls: string[] = [];
+    const latinDetector: ScriptDetector = { detect: async () => ({ script: 'Latn', detectorScript: 'Latin', scriptConfidence: 3, rotate: 0, orientationConfidence: 2 }) };
+    const tesseractSpy: OcrEngine = { name: 'tesseract-5', close: async () => {}, recognize: async (image, options) => (tesseractCalls.push(options.language), new FakePaddle('noise', 0.2).recognize(image, options)) };
+    const sut = new RoutingEngine({ tesseract: tesseractSpy, paddle: new FakePaddle('Madame Andree', 0.6), detector: latinDetector });
+
+    await expect(sut.recognize(await renderText(['x']), { language: 'auto', handwriting: true })).resolves.toMatchObject({ engine: 'pp-ocrv4', text: 'Madame Andree' });
+    expect(tesseractCalls).toEqual([]);
+    await sut.recognize(await renderText(['x']), { language: 'auto' });
+    expect(tesseractCalls).toEqual(['und-Latn']);
+  });
+
   it('rejects an unknown language with a typed error', async () => {
     const sut = new RoutingEngine({ tesseract });
     await expect(sut.recognize(await renderText(['x']), { language: 'tlh' })).rejects.toThrow(UnknownLanguageError);
