@@ -27,7 +27,9 @@ describe(RoutingEngine.name, () => {
   const tesseract = new TesseractEngine();
 
   it('routes auto on a Cyrillic page to the Cyrillic model and reports the language it used', async () => {
-    const sut = new RoutingEngine({ tesseract, paddle: new FakePaddle('wrong', 0.99) });
+    // OSD is unsure of this short page (script confidence 1.67): the Cyrillic reading must beat
+    // PP-OCRv4's reading of Latin look-alikes, whose real confidence on this page is 0.78.
+    const sut = new RoutingEngine({ tesseract, paddle: new FakePaddle('pИBeT MИp, KaK ea?', 0.78) });
     const page = await sut.recognize(await renderText(['Привет мир, как дела?', 'Съешь же ещё этих мягких булок']), { language: 'auto' });
     expect(page.language).toBe('und-Cyrl');
     expect(words(page.text)).toEqual(expect.arrayContaining(['привет', 'ещё', 'булок']));
@@ -85,6 +87,18 @@ describe(RoutingEngine.name, () => {
     // A detector that is not sure (OSD on receipts and handwriting) leaves it to the confidences.
     const unsure = new RoutingEngine({ tesseract: unsureCyrillic, paddle: lookAlike, detector: detectorSaying(3) });
     await expect(unsure.recognize(image, { language: 'auto' })).resolves.toMatchObject({ text: 'eCTBeHHOCTb ROJX03HHRD-', engine: 'pp-ocrv4' });
+  });
+
+  it('keeps the reading of a near-tie detection only when it is more confident than PP-OCRv4’s', async () => {
+    const nearTie: ScriptDetector = { detect: async () => ({ script: 'Cyrl', detectorScript: 'Cyrillic', scriptConfidence: 1.33, rotate: 0, orientationConfidence: 2 }) };
+    const cyrillicReading = (confidence: number): OcrEngine => Object.assign(new FakePaddle('ТОТАL САSН', confidence), { name: 'tesseract-5' });
+
+    // A receipt in upper-case Latin: Tesseract's Cyrillic model reads look-alikes, PP-OCRv4 the receipt.
+    const receipt = await new RoutingEngine({ tesseract: cyrillicReading(0.65), paddle: new FakePaddle('TOTAL CASH', 0.95), detector: nearTie }).recognize(await renderText(['x']), { language: 'auto' });
+    expect(receipt.text).toBe('TOTAL CASH');
+    // A Cyrillic page read more confidently in Cyrillic than PP-OCRv4 reads its look-alikes.
+    const cyrillic = await new RoutingEngine({ tesseract: cyrillicReading(0.9), paddle: new FakePaddle('TOTAL CASH', 0.78), detector: nearTie }).recognize(await renderText(['x']), { language: 'auto' });
+    expect(cyrillic.text).toBe('ТОТАL САSН');
   });
 
   it('routes a given language to the engine the registry names', async () => {

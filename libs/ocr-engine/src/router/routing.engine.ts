@@ -26,9 +26,24 @@ export interface AutoRoutingOptions {
    * Tesseract's print models turn into noise). The accents PP-OCRv4 cannot read cost less than that.
    */
   readonly latinFallbackConfidence: number;
+  /**
+   * A detection below this script confidence is a near tie (OSD's measure is the best script's
+   * margin over the runner-up): its reading is kept only when it is more confident than the
+   * Latin/Chinese one. Upper-case Latin (receipts) ties with Cyrillic, whose model reads it as
+   * Cyrillic letters with a confidence of 0.5–0.65. On the dev set wrong detections scored 0 to 8.3,
+   * right ones 7.8 to 40 (and a rendered two-line Cyrillic page 1.67).
+   */
+  readonly weakScriptConfidence: number;
 }
 
-export const DEFAULT_AUTO_ROUTING: AutoRoutingOptions = { minScriptShare: 0.6, minConfidence: 0.6, trustedScriptConfidence: 10, paddleMinConfidence: 0.8, latinFallbackConfidence: 0.6 };
+export const DEFAULT_AUTO_ROUTING: AutoRoutingOptions = {
+  minScriptShare: 0.6,
+  minConfidence: 0.6,
+  trustedScriptConfidence: 10,
+  paddleMinConfidence: 0.8,
+  latinFallbackConfidence: 0.6,
+  weakScriptConfidence: 2,
+};
 
 export interface RoutingEngineDeps {
   /** Reads the languages the registry gives to Tesseract (and everything when paddle is absent). */
@@ -81,7 +96,10 @@ export class RoutingEngine implements OcrEngine {
       const page = await this.readAs(image, AUTO_LANGUAGE_FOR_SCRIPT[script], remaining('recognition'));
       // Text mostly in another script means the detector was wrong: drop that reading.
       if (page.text.trim().length > 0 && scriptShare(page.text, script) >= this.auto.minScriptShare) {
-        if (page.mean_confidence >= this.auto.minConfidence || (detection?.scriptConfidence ?? 0) >= this.auto.trustedScriptConfidence) return withDetectTime(page, detectMs);
+        const scriptConfidence = detection?.scriptConfidence ?? 0;
+        // A near-tie detection is kept only if its reading is more confident than the Latin/Chinese one.
+        const sure = scriptConfidence >= this.auto.weakScriptConfidence && page.mean_confidence >= this.auto.minConfidence;
+        if (sure || scriptConfidence >= this.auto.trustedScriptConfidence) return withDetectTime(page, detectMs);
         candidate = page;
       }
     }
