@@ -101,6 +101,18 @@ describe(RoutingEngine.name, () => {
     expect(cyrillic.text).toBe('ТОТАL САSН');
   });
 
+  it('reads a page as Latin/Chinese when the detector names a script with no margin at all', async () => {
+    const tie: ScriptDetector = { detect: async () => ({ script: 'Jpan', detectorScript: 'Japanese', scriptConfidence: 0.05, rotate: 0, orientationConfidence: 1 }) };
+    const tesseractCalls: string[] = [];
+    const spy: OcrEngine = { name: 'tesseract-5', close: async () => {}, recognize: async (image, o) => (tesseractCalls.push(o.language), new FakePaddle('x', 0.3).recognize(image, o)) };
+    const paddle = new FakePaddle('Ceci est mon testament', 0.7);
+
+    const page = await new RoutingEngine({ tesseract: spy, paddle, detector: tie }).recognize(await renderText(['x']), { language: 'auto' });
+
+    expect(page.text).toBe('Ceci est mon testament');
+    expect(tesseractCalls).toEqual(['und-Latn']); // the check of an unsure PP-OCRv4 reading, never Japanese
+  });
+
   it('routes a given language to the engine the registry names', async () => {
     const paddle = new FakePaddle('Hello', 0.9);
     const sut = new RoutingEngine({ tesseract, paddle });

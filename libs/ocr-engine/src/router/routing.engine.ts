@@ -34,6 +34,13 @@ export interface AutoRoutingOptions {
    * right ones 7.8 to 40 (and a rendered two-line Cyrillic page 1.67).
    */
   readonly weakScriptConfidence: number;
+  /**
+   * Below this script confidence OSD's answer is a tie and is not used: the page is read as
+   * Latin/Chinese. On the dev set it named Japanese or Katakana for handwritten French and English
+   * at 0 to 0.08 and Cyrillic for receipts at 0, and each such page was read by the wrong script's
+   * model first (Tesseract's Japanese model: 2 to 4.5 s a page); right detections scored 1.67 and up.
+   */
+  readonly minScriptConfidence: number;
 }
 
 export const DEFAULT_AUTO_ROUTING: AutoRoutingOptions = {
@@ -43,6 +50,7 @@ export const DEFAULT_AUTO_ROUTING: AutoRoutingOptions = {
   paddleMinConfidence: 0.8,
   latinFallbackConfidence: 0.6,
   weakScriptConfidence: 2,
+  minScriptConfidence: 0.5,
 };
 
 export interface RoutingEngineDeps {
@@ -89,7 +97,8 @@ export class RoutingEngine implements OcrEngine {
     const t0 = performance.now();
     const detection = await this.detector.detect(image, { timeoutMs: remaining('script detection') });
     const detectMs = Math.round((performance.now() - t0) * 10) / 10;
-    const script = detection?.script;
+    // A script named with (almost) no margin over the runner-up is no detection at all.
+    const script = (detection?.scriptConfidence ?? 0) >= this.auto.minScriptConfidence ? detection?.script : undefined;
 
     let candidate: PageOcr | undefined;
     if (script && script !== 'Latn' && script !== 'Hans') {
