@@ -123,6 +123,31 @@ describe(foldAffineChains.name, () => {
     expect(folded).toBe(model);
   });
 
+  it('folds a model folded before, whose constants already have the names it gives, into one that runs the same', async () => {
+    const model = lcnetBlock(false);
+    const dims = [2, 3, 12, 20];
+    const once = foldAffineChains(model).model;
+    // A graph that already holds folded_* names, with a fresh chain in front of its last convolution.
+    const proto = onnx.ModelProto.decode(once);
+    const graph = proto.graph!;
+    const out = graph.output![0]!.name!;
+    expect(graph.initializer!.map((t) => t.name)).toContain('folded_0');
+    graph.initializer!.push(
+      { name: 'scale2', dims: [1], dataType: FLOAT, rawData: new Uint8Array(Float32Array.of(1.5).buffer) },
+      { name: 'shift2', dims: [1], dataType: FLOAT, rawData: new Uint8Array(Float32Array.of(-0.25).buffer) },
+    );
+    graph.node!.push({ opType: 'Mul', input: [out, 'scale2'], output: ['m2'] }, { opType: 'Add', input: ['m2', 'shift2'], output: ['a2'] });
+    graph.output = [{ name: 'a2', type: graph.output![0]!.type }];
+    const twice = onnx.ModelProto.encode(proto).finish();
+
+    const { model: folded, report } = foldAffineChains(twice);
+
+    expect(report.convAffine).toBe(1);
+
+    const x = input(dims);
+    expect(maxDiff(await run(twice, x, dims), await run(folded, x, dims))).toBeLessThan(1e-4);
+  });
+
   it('keeps a clip that is not a hard-swish', async () => {
     const b = new ModelBuilder();
     const y = b.conv('x', 4, 3, 1, 0);

@@ -48,9 +48,13 @@ type Node = onnx.NodeProto;
 /** The graph with look-ups of constants (initializers and `Constant` nodes) and readers. */
 class Graph {
   private readonly constants = new Map<string, onnx.ITensorProto>();
+  /** Every value name in the graph, so that new constants never take one. */
+  private readonly names = new Set<string>();
   private fresh = 0;
 
   constructor(private readonly graph: onnx.GraphProto) {
+    for (const n of graph.node as Node[]) for (const name of [...n.input, ...n.output]) this.names.add(name);
+    for (const t of graph.initializer) if (t.name) this.names.add(t.name);
     for (const t of graph.initializer) if (t.name) this.constants.set(t.name, t);
     for (const n of graph.node as Node[]) {
       const value = n.opType === 'Constant' ? n.attribute.find((a) => a.name === 'value')?.t : undefined;
@@ -107,7 +111,10 @@ class Graph {
 
   /** A new float32 initializer; its name is returned. */
   addConstant(values: Float32Array, dims: readonly number[]): string {
-    const name = `folded_${this.fresh++}`;
+    let name: string;
+    do name = `folded_${this.fresh++}`;
+    while (this.names.has(name));
+    this.names.add(name);
     const tensor = onnx.TensorProto.create({ name, dims: [...dims], dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) });
     this.graph.initializer.push(tensor);
     this.constants.set(name, tensor);
